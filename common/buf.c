@@ -1,0 +1,161 @@
+/* buf.c: a growing byte buffer, and JSON text written straight into it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+void
+buf_grow(struct buf *b, size_t need)
+{
+	size_t ncap;
+
+	if (b->cap - b->len >= need)
+		return;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap - b->len < need)
+		ncap *= 2;
+	b->p = xrealloc(b->p, ncap);
+	b->cap = ncap;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addi(struct buf *b, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_add(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* Length of the well-formed UTF-8 sequence at P (RFC 3629), or 0. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = *p;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return end - p >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef)
+		return end - p >= 3 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 &&
+		    !(c == 0xe0 && p[1] < 0xa0) &&	/* overlong */
+		    !(c == 0xed && p[1] > 0x9f) ? 3 : 0; /* surrogate */
+	if (c >= 0xf0 && c <= 0xf4)
+		return end - p >= 4 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 &&
+		    !(c == 0xf0 && p[1] < 0x90) &&	/* overlong */
+		    !(c == 0xf4 && p[1] > 0x8f) ? 4 : 0; /* > U+10FFFF */
+	return 0;
+}
+
+/* Well-formed UTF-8: no overlongs, surrogates or code points > U+10FFFF. */
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+
+	while (p < end) {
+		if ((k = utf8_seq(p, end)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+/*
+ * Append a JSON string: quotes, backslash and control characters escaped,
+ * "/" and UTF-8 left as they are.  Returns -1 when the bytes are not
+ * well-formed UTF-8 (they are written anyway; the caller decides), else 0.
+ */
+int
+buf_json_str(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *run;
+	size_t k;
+	int ret = 0;
+	char *o;
+
+	buf_grow(b, n + 2);
+	b->p[b->len++] = '"';
+	while (p < end) {
+		run = p;
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' &&
+		    *p != '\\')
+			p++;
+		while (p < end && *p >= 0x80) {
+			if ((k = utf8_seq(p, end)) == 0) {
+				ret = -1;
+				k = 1;
+			}
+			p += k;
+		}
+		if (p > run)
+			buf_add(b, run, p - run);
+		if (p == end)
+			break;
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		buf_grow(b, 6);
+		o = b->p + b->len;
+		o[0] = '\\';
+		switch (*p) {
+		case '"':  o[1] = '"';  b->len += 2; break;
+		case '\\': o[1] = '\\'; b->len += 2; break;
+		case '\b': o[1] = 'b';  b->len += 2; break;
+		case '\f': o[1] = 'f';  b->len += 2; break;
+		case '\n': o[1] = 'n';  b->len += 2; break;
+		case '\r': o[1] = 'r';  b->len += 2; break;
+		case '\t': o[1] = 't';  b->len += 2; break;
+		default:
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[*p >> 4];
+			o[5] = hex[*p & 0xf];
+			b->len += 6;
+			break;
+		}
+		p++;
+	}
+	buf_addc(b, '"');
+	return ret;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

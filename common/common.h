@@ -1,0 +1,154 @@
+/*
+ * common.h: what okta-fetch, okta2ocsf and ocsf-push share (libcommon.a).
+ *
+ * Ownership: a function that returns a pointer it allocated says so, and
+ * the caller frees it (secrets with secret_free, which wipes them first).
+ * Pointers into a struct lreader's buffer stay valid only until the next
+ * call on that reader.  Allocation failure never returns: the x-functions
+ * print a diagnostic and exit.
+ */
+#ifndef COMMON_H
+#define COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+/* Exit statuses, the same table in every man page. */
+#define EXIT_REJECTS	1	/* finished, some input records rejected */
+#define EXIT_USAGE	64	/* bad option or argument */
+#define EXIT_REFUSED	69	/* remote refused permanently, protocol violation */
+#define EXIT_TEMPFAIL	75	/* network, timeout, 429, 5xx after all retries */
+#define EXIT_NOPERM	77	/* credentials refused (401, 403) */
+#define EXIT_CONFIG	78	/* configuration missing or invalid */
+
+#define NORETURN __attribute__((noreturn))
+#define PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* diag.c */
+extern const char *progname;
+extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
+extern int progress_line;	/* a live counter is on stderr's line */
+void	 setprogname(const char *);
+void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
+void	 warn(const char *, ...) PRINTFLIKE(1, 2);
+void	 errx(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
+void	 err(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
+void	 info(const char *, ...) PRINTFLIKE(1, 2);	/* unless -q */
+void	 debug(const char *, ...) PRINTFLIKE(1, 2);	/* with -v */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 fshut(FILE *, const char *);
+
+/* num.c: strtonum(3)'s contract: 0 and *errstr set on failure. */
+long long parse_num(const char *, long long, long long, const char **);
+double	 parse_seconds(const char *, double, double, const char **);
+
+/* env.c */
+int	 env_get(const char *, char **);
+int	 env_first(const char *const *, char **, const char **);
+void	 secret_free(char *);
+
+/* lineio.c: lines of any length up to a limit, LF or CRLF, last one unterminated. */
+enum { LR_LINE = 1, LR_EOF = 0, LR_ERROR = -1, LR_TOOLONG = -2, LR_AGAIN = -3 };
+struct lreader {
+	const char	*name;		/* for messages: the path, or "stdin" */
+	int		 fd;
+	char		*buf;
+	size_t		 cap, off, len;	/* unread data is buf[off .. off+len) */
+	size_t		 scan;		/* bytes of it already searched for '\n' */
+	size_t		 max;		/* longest line accepted */
+	unsigned long	 lineno;	/* of the line last returned */
+	int		 eof;
+	int		 skipping;	/* inside a line longer than max */
+};
+int	 lreader_open(struct lreader *, const char *, size_t);
+int	 lreader_fdopen(struct lreader *, int, const char *, size_t);
+void	 lreader_close(struct lreader *);
+int	 lreader_next(struct lreader *, char **, size_t *);
+int	 lreader_get(struct lreader *, char **, size_t *);
+int	 lreader_fill(struct lreader *);
+int	 lreader_skip(struct lreader *, FILE *);
+
+/* buf.c: a growing byte buffer with a hard cap, and JSON string output. */
+struct buf {
+	char	*p;
+	size_t	 len, cap;
+};
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addi(struct buf *, long long);
+int	 buf_json_str(struct buf *, const char *, size_t);
+void	 buf_free(struct buf *);
+int	 utf8_valid(const char *, size_t);
+
+/* time.c */
+int	 iso8601_ms(const char *, size_t, int64_t *);
+void	 iso8601_fmt(int64_t, char [64]);
+int64_t	 now_ms(void);
+int64_t	 mono_ms(void);
+int	 sleep_ms(int64_t, volatile const int *);
+
+/* http.c: one libcurl layer for okta-fetch and ocsf-push. */
+struct origin {
+	char	*scheme, *host;
+	long	 port;
+};
+int	 origin_parse(const char *, struct origin *, const char **);
+int	 origin_same(const struct origin *, const char *);
+void	 origin_free(struct origin *);
+
+struct http_opts {
+	const char	*cacert;	/* --cacert, or NULL */
+	long		 timeout_ms;	/* whole request */
+	long		 connect_timeout_ms;
+	curl_off_t	 max_body;	/* largest response body accepted */
+	const char	*user_agent;
+};
+CURL	*http_easy(const struct http_opts *);
+void	 http_trace(CURL *);
+
+#define RATE_UNSET	(-1LL)
+struct http_resp {
+	long		 status;
+	long long	 rl_limit, rl_remaining, rl_reset; /* smallest seen */
+	long long	 retry_after_s;	/* Retry-After in seconds, or -1 */
+	time_t		 retry_after_at; /* Retry-After as a date, or 0 */
+	time_t		 date;		/* server Date, or 0 */
+	char		*link_next;	/* from the last header block only */
+	int		 link_bad;	/* a Link header we could not parse */
+	char		 request_id[128];
+	int		 headers_seen;	/* in the final header block */
+	int		 too_many_headers;
+};
+void	 http_resp_reset(struct http_resp *);
+void	 http_resp_free(struct http_resp *);
+size_t	 http_header_cb(char *, size_t, size_t, void *);
+int	 link_next(const char *, size_t, char **);
+long long http_hint_ms(const struct http_resp *);
+
+struct curl_slist *http_auth(struct curl_slist *, const char *, const char *);
+void	 http_headers_free(struct curl_slist *);
+void	 http_api_error(const char *, size_t, char *, size_t);
+void	 http_sanitize(char *);
+
+enum http_verdict { HTTP_OK, HTTP_RETRY, HTTP_AUTH, HTTP_REFUSED };
+enum http_verdict http_classify(CURLcode, long);
+int64_t	 backoff_ms(int);
+const char *http_errstr(CURLcode, const char *);
+
+#endif

@@ -1,0 +1,177 @@
+/* diag.c: diagnostics on stderr, prefixed with the program's name. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+const char *progname = "okta-ocsf";
+int verbosity = 1;
+int progress_line;
+
+void
+setprogname(const char *argv0)
+{
+	const char *p = strrchr(argv0, '/');
+
+	progname = p ? p + 1 : argv0;
+}
+
+/*
+ * One fprintf per message, so that lines of processes sharing stderr
+ * (a pipeline) do not interleave mid-line.
+ */
+static void
+vdiag(const char *fmt, va_list ap, int errnum)
+{
+	char msg[2048];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		msg[0] = '\0';
+	if (progress_line) {
+		fputs("\r\033[K", stderr);
+		progress_line = 0;
+	}
+	if (errnum)
+		fprintf(stderr, "%s: %s: %s\n", progname, msg, strerror(errnum));
+	else
+		fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void
+warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+warn(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vdiag(fmt, ap, e);
+	va_end(ap);
+}
+
+void
+errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(fmt, ap, 0);
+	va_end(ap);
+	exit(status);
+}
+
+void
+err(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vdiag(fmt, ap, e);
+	va_end(ap);
+	exit(status);
+}
+
+void
+info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vdiag(fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 2)
+		return;
+	va_start(ap, fmt);
+	vdiag(fmt, ap, 0);
+	va_end(ap);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err(EXIT_TEMPFAIL, "malloc");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		err(EXIT_TEMPFAIL, "calloc");
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t n)
+{
+	void *p = realloc(old, n ? n : 1);
+
+	if (p == NULL)
+		err(EXIT_TEMPFAIL, "realloc");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/*
+ * Flush and close an output stream, reporting a failed write: a full disk
+ * or a closed pipe must not look like success.  Returns 0 or -1.
+ */
+int
+fshut(FILE *fp, const char *name)
+{
+	int ret = 0;
+
+	if (fflush(fp) == EOF || ferror(fp)) {
+		warn("%s: write error", name);
+		ret = -1;
+	}
+	if (fclose(fp) == EOF && ret == 0) {
+		warn("%s: close", name);
+		ret = -1;
+	}
+	return ret;
+}

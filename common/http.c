@@ -1,0 +1,613 @@
+/*
+ * http.c: the libcurl layer shared by okta-fetch and ocsf-push: which URLs
+ * are allowed, how a handle is set up (TLS on, no redirects, keep-alive),
+ * what is read from response headers (Link, rate limits, Retry-After), how
+ * a result is classified, and how long to wait before a retry.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "common.h"
+
+#define MAX_HEADERS	1000	/* a response with more is not an API's */
+#define BACKOFF_BASE_MS	1000
+#define BACKOFF_CAP_MS	60000
+
+/* Loopback hosts, the only ones plain http:// may name (for tests). */
+static int
+is_loopback(const char *host)
+{
+	struct in_addr a4;
+
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return 0;
+}
+
+static long
+default_port(const char *scheme)
+{
+	return strcasecmp(scheme, "https") == 0 ? 443 : 80;
+}
+
+/* Split URL into scheme, host and port; 0 or -1 with *errstr set. */
+static int
+split_url(const char *url, struct origin *o, int base, const char **errstr)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	int ret = -1;
+
+	memset(o, 0, sizeof(*o));
+	*errstr = "not a valid URL";
+	if ((u = curl_url()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	if (strcasecmp(scheme, "https") != 0 &&
+	    strcasecmp(scheme, "http") != 0) {
+		*errstr = "the scheme must be https";
+		goto out;
+	}
+	if (base && curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		*errstr = "credentials in the URL are not accepted";
+		goto out;
+	}
+	if (base && strcasecmp(scheme, "http") == 0 && !is_loopback(host)) {
+		*errstr = "the scheme must be https (http is for loopback only)";
+		goto out;
+	}
+	o->port = default_port(scheme);
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+		o->port = strtol(port, NULL, 10);
+	o->scheme = xstrdup(scheme);
+	o->host = xstrdup(host);
+	for (char *p = o->scheme; *p; p++)
+		*p = tolower((unsigned char)*p);
+	for (char *p = o->host; *p; p++)
+		*p = tolower((unsigned char)*p);
+	*errstr = NULL;
+	ret = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+/*
+ * Check a base URL from the configuration: https, or http on loopback,
+ * no credentials.  0, or -1 with *errstr saying what is wrong.
+ */
+int
+origin_parse(const char *url, struct origin *o, const char **errstr)
+{
+	return split_url(url, o, 1, errstr);
+}
+
+/* Does URL point at the same scheme, host and port as O? */
+int
+origin_same(const struct origin *o, const char *url)
+{
+	struct origin u;
+	const char *e;
+	int same;
+
+	if (split_url(url, &u, 0, &e) == -1)
+		return 0;
+	same = strcmp(u.scheme, o->scheme) == 0 &&
+	    strcmp(u.host, o->host) == 0 && u.port == o->port;
+	origin_free(&u);
+	return same;
+}
+
+void
+origin_free(struct origin *o)
+{
+	free(o->scheme);
+	free(o->host);
+	o->scheme = o->host = NULL;
+}
+
+/* A handle with the suite's rules: verified TLS, no redirects, reuse. */
+CURL *
+http_easy(const struct http_opts *opt)
+{
+	struct stat st;
+	CURL *c;
+
+	if ((c = curl_easy_init()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_easy_init failed");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (opt->cacert != NULL) {
+		/* --cacert adds to the system's trust store, not replaces. */
+		curl_easy_setopt(c, CURLOPT_CAINFO, opt->cacert);
+		if (stat("/etc/ssl/certs", &st) == 0 && S_ISDIR(st.st_mode))
+			curl_easy_setopt(c, CURLOPT_CAPATH, "/etc/ssl/certs");
+	}
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+	if (opt->timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, opt->timeout_ms);
+	if (opt->connect_timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		    opt->connect_timeout_ms);
+	if (opt->max_body > 0)
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, opt->max_body);
+	if (opt->user_agent != NULL)
+		curl_easy_setopt(c, CURLOPT_USERAGENT, opt->user_agent);
+	if (verbosity >= 3)
+		http_trace(c);
+	return c;
+}
+
+/* curl's own trace, at -vvv, with every credential blanked out. */
+static int
+trace_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	const char *dir;
+	char line[1024];
+	size_t i = 0, n;
+
+	(void)c;
+	(void)arg;
+	switch (type) {
+	case CURLINFO_TEXT:		dir = "*"; break;
+	case CURLINFO_HEADER_IN:	dir = "<"; break;
+	case CURLINFO_HEADER_OUT:	dir = ">"; break;
+	default:			return 0;
+	}
+	while (i < size) {
+		n = 0;
+		while (i + n < size && data[i + n] != '\n')
+			n++;
+		if (n > 0 && data[i + n - 1] == '\r')
+			snprintf(line, sizeof(line), "%.*s", (int)(n - 1),
+			    data + i);
+		else
+			snprintf(line, sizeof(line), "%.*s", (int)n, data + i);
+		if (strncasecmp(line, "authorization:", 14) == 0)
+			strcpy(line + 14, " [redacted]");
+		http_sanitize(line);
+		if (*line != '\0')
+			fprintf(stderr, "%s: %s %s\n", progname, dir, line);
+		i += n + 1;
+	}
+	return 0;
+}
+
+void
+http_trace(CURL *c)
+{
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace_cb);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+}
+
+/* Add "Authorization: SCHEME TOKEN" to a header list. */
+struct curl_slist *
+http_auth(struct curl_slist *list, const char *scheme, const char *token)
+{
+	struct curl_slist *l;
+	size_t n = strlen(scheme) + strlen(token) + 17;
+	char *h = xmalloc(n);
+
+	snprintf(h, n, "Authorization: %s %s", scheme, token);
+	if ((l = curl_slist_append(list, h)) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_slist_append: out of memory");
+	explicit_bzero(h, n);
+	free(h);
+	return l;
+}
+
+/* Free a header list, wiping it: it holds the credential. */
+void
+http_headers_free(struct curl_slist *list)
+{
+	for (struct curl_slist *l = list; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(list);
+}
+
+void
+http_resp_reset(struct http_resp *r)
+{
+	free(r->link_next);
+	memset(r, 0, sizeof(*r));
+	r->rl_limit = r->rl_remaining = r->rl_reset = RATE_UNSET;
+	r->retry_after_s = -1;
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	free(r->link_next);
+	r->link_next = NULL;
+}
+
+/* Smallest of the comma-separated integers in V (repeated headers). */
+static void
+take_min(long long *dst, const char *v)
+{
+	char *end;
+	long long x;
+
+	for (;;) {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			return;
+		x = strtoll(v, &end, 10);
+		if (end == v || x < 0)
+			return;
+		if (*dst == RATE_UNSET || x < *dst)
+			*dst = x;
+		v = end;
+	}
+}
+
+/*
+ * Find the rel="next" target in one Link header value (RFC 8288), which
+ * may join several links with commas.  Returns 1 with *out allocated, 0
+ * when there is none, -1 when the value is malformed.
+ */
+int
+link_next(const char *v, size_t len, char **out)
+{
+	const char *p = v, *end = v + len, *u, *ue;
+	int next, found = 0;
+
+	*out = NULL;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		if (p == end)
+			break;
+		if (*p != '<')
+			goto bad;
+		u = ++p;
+		while (p < end && *p != '>')
+			p++;
+		if (p == end)
+			goto bad;
+		ue = p++;
+		next = 0;
+		for (;;) {
+			const char *name, *ne, *val, *ve;
+			int quoted = 0;
+
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p == end || *p == ',')
+				break;
+			if (*p++ != ';')
+				goto bad;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			name = p;
+			while (p < end && *p != '=' && *p != ';' && *p != ',' &&
+			    *p != ' ' && *p != '\t')
+				p++;
+			ne = p;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			val = ve = p;
+			if (p < end && *p == '=') {
+				p++;
+				while (p < end && (*p == ' ' || *p == '\t'))
+					p++;
+				if (p < end && *p == '"') {
+					quoted = 1;
+					val = ++p;
+					while (p < end && *p != '"')
+						p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+					if (p >= end)
+						goto bad;
+					ve = p++;
+				} else {
+					val = p;
+					while (p < end && *p != ';' && *p != ',' &&
+					    *p != ' ' && *p != '\t')
+						p++;
+					ve = p;
+				}
+			}
+			(void)quoted;
+			if (ne - name == 3 && strncasecmp(name, "rel", 3) == 0) {
+				/* rel may list several types: "next last". */
+				const char *t = val;
+
+				while (t < ve) {
+					const char *te = t;
+
+					while (te < ve && *te != ' ')
+						te++;
+					if (te - t == 4 &&
+					    strncasecmp(t, "next", 4) == 0)
+						next = 1;
+					t = te + 1;
+				}
+			}
+		}
+		if (next && !found) {
+			*out = xstrndup(u, ue - u);
+			found = 1;
+		}
+	}
+	return found;
+bad:
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+static int
+hdr_is(const char *line, size_t n, const char *name, const char **val)
+{
+	size_t k = strlen(name);
+
+	if (n <= k || line[k] != ':' || strncasecmp(line, name, k) != 0)
+		return 0;
+	*val = line + k + 1;
+	return 1;
+}
+
+/*
+ * CURLOPT_HEADERFUNCTION: called once per header line.  A status line
+ * starts a new block (after 100 Continue, only the last block counts).
+ * Returning a short count aborts the transfer (too many headers).
+ */
+size_t
+http_header_cb(char *data, size_t size, size_t nitems, void *arg)
+{
+	struct http_resp *r = arg;
+	size_t n = size * nitems;
+	char line[8192];
+	const char *v;
+	char *nx;
+	int got;
+
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		free(r->link_next);
+		r->link_next = NULL;
+		r->link_bad = 0;
+		r->rl_limit = r->rl_remaining = r->rl_reset = RATE_UNSET;
+		r->retry_after_s = -1;
+		r->retry_after_at = 0;
+		r->date = 0;
+		r->request_id[0] = '\0';
+		r->headers_seen = 0;
+		return n;
+	}
+	if (++r->headers_seen > MAX_HEADERS) {
+		r->too_many_headers = 1;
+		return 0;
+	}
+	/* Header lines longer than this matter to nobody here. */
+	if (n >= sizeof(line))
+		return n;
+	memcpy(line, data, n);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	line[n] = '\0';
+	if (hdr_is(line, n, "link", &v)) {
+		got = link_next(v, line + n - v, &nx);
+		if (got < 0)
+			r->link_bad = 1;
+		else if (got > 0 && r->link_next == NULL)
+			r->link_next = nx;
+		else if (got > 0) {
+			if (strcmp(nx, r->link_next) != 0)
+				r->link_bad = 1;	/* two different nexts */
+			free(nx);
+		}
+	} else if (hdr_is(line, n, "x-rate-limit-limit", &v))
+		take_min(&r->rl_limit, v);
+	else if (hdr_is(line, n, "x-rate-limit-remaining", &v))
+		take_min(&r->rl_remaining, v);
+	else if (hdr_is(line, n, "x-rate-limit-reset", &v))
+		take_min(&r->rl_reset, v);
+	else if (hdr_is(line, n, "retry-after", &v)) {
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v >= '0' && *v <= '9') {
+			char *end;
+			long long s = strtoll(v, &end, 10);
+
+			if (*end == '\0' || *end == ' ')
+				r->retry_after_s = s;
+		} else {
+			time_t t = curl_getdate(v, NULL);
+
+			if (t > 0)
+				r->retry_after_at = t;
+		}
+	} else if (hdr_is(line, n, "date", &v)) {
+		time_t t = curl_getdate(v, NULL);
+
+		if (t > 0)
+			r->date = t;
+	} else if (hdr_is(line, n, "x-okta-request-id", &v)) {
+		while (*v == ' ' || *v == '\t')
+			v++;
+		snprintf(r->request_id, sizeof(r->request_id), "%.*s",
+		    (int)sizeof(r->request_id) - 1, v);
+		http_sanitize(r->request_id);
+	}
+	return size * nitems;
+}
+
+/*
+ * How long the server asked us to wait, in ms, or -1 for no hint:
+ * Retry-After (seconds or a date, measured against the server's Date),
+ * else on a 429 Okta's X-Rate-Limit-Reset - Date + 1.
+ */
+long long
+http_hint_ms(const struct http_resp *r)
+{
+	time_t now = r->date ? r->date : (time_t)(now_ms() / 1000);
+
+	if (r->retry_after_s >= 0)
+		return r->retry_after_s * 1000;
+	if (r->retry_after_at > 0)
+		return r->retry_after_at > now ?
+		    (long long)(r->retry_after_at - now) * 1000 : 0;
+	if (r->status == 429 && r->rl_reset != RATE_UNSET) {
+		long long w = r->rl_reset - (long long)now + 1;
+
+		return (w > 0 ? w : 1) * 1000;
+	}
+	return -1;
+}
+
+/* What a finished request means for the caller. */
+enum http_verdict
+http_classify(CURLcode rc, long status)
+{
+	switch (rc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return HTTP_RETRY;
+	default:
+		return HTTP_REFUSED;
+	}
+	if (status >= 200 && status < 300)
+		return HTTP_OK;
+	/* Request Timeout, Too Many Requests and server errors pass. */
+	if (status == 408 || status == 429 || (status >= 500 && status < 600))
+		return HTTP_RETRY;
+	if (status == 401 || status == 403)
+		return HTTP_AUTH;
+	return HTTP_REFUSED;
+}
+
+static uint64_t rng_state;
+
+static uint64_t
+rng(void)
+{
+	uint64_t x;
+
+	if (rng_state == 0) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+		if (fd == -1 || read(fd, &rng_state, sizeof(rng_state)) !=
+		    (ssize_t)sizeof(rng_state))
+			rng_state = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
+		if (fd != -1)
+			close(fd);
+		rng_state |= 1;
+	}
+	/* xorshift64*: plenty for spreading retries. */
+	x = rng_state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 2685821657736338717ULL;
+}
+
+/*
+ * Exponential backoff with full jitter: a uniform wait in
+ * [0, min(cap, base * 2^attempt)], attempt counting from 0.
+ */
+int64_t
+backoff_ms(int attempt)
+{
+	int64_t ceil = BACKOFF_BASE_MS;
+
+	while (attempt-- > 0 && ceil < BACKOFF_CAP_MS)
+		ceil *= 2;
+	if (ceil > BACKOFF_CAP_MS)
+		ceil = BACKOFF_CAP_MS;
+	return (int64_t)(rng() % (uint64_t)(ceil + 1));
+}
+
+/* curl's detailed message when it has one. */
+const char *
+http_errstr(CURLcode rc, const char *errbuf)
+{
+	return errbuf != NULL && *errbuf != '\0' ? errbuf :
+	    curl_easy_strerror(rc);
+}
+
+/* Replace control characters: remote text must not drive the terminal. */
+void
+http_sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+/*
+ * The API's own words from an error body: Okta's errorCode/errorSummary,
+ * or Sekoia's code/message; a short, cleaned excerpt otherwise.
+ */
+void
+http_api_error(const char *body, size_t len, char *out, size_t outlen)
+{
+	struct json_tokener *tok;
+	struct json_object *o = NULL, *a, *b;
+	const char *ka[] = { "errorCode", "code" };
+	const char *kb[] = { "errorSummary", "message" };
+
+	*out = '\0';
+	if (body == NULL || len == 0 || outlen == 0)
+		return;
+	if ((tok = json_tokener_new()) != NULL) {
+		o = json_tokener_parse_ex(tok, body, (int)(len > 65536 ? 65536 : len));
+		json_tokener_free(tok);
+	}
+	if (o != NULL && json_object_is_type(o, json_type_object)) {
+		for (int i = 0; i < 2 && *out == '\0'; i++) {
+			a = b = NULL;
+			json_object_object_get_ex(o, ka[i], &a);
+			json_object_object_get_ex(o, kb[i], &b);
+			if (a != NULL && b != NULL)
+				snprintf(out, outlen, "%s: %s",
+				    json_object_get_string(a),
+				    json_object_get_string(b));
+			else if (b != NULL || a != NULL)
+				snprintf(out, outlen, "%s",
+				    json_object_get_string(b ? b : a));
+		}
+	}
+	json_object_put(o);
+	if (*out == '\0')
+		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
+	http_sanitize(out);
+}

@@ -1,0 +1,67 @@
+/* num.c: bounded number parsing with strtonum(3)'s contract. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "common.h"
+
+/*
+ * Parse a decimal integer in [min, max].  On failure return 0 and point
+ * *errstr at "invalid", "too small" or "too large"; on success set it NULL.
+ */
+long long
+parse_num(const char *s, long long min, long long max, const char **errstr)
+{
+	long long v;
+	char *end;
+
+	*errstr = "invalid";
+	if (s == NULL || *s == '\0' || min > max)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0')
+		return 0;
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "too small";
+		return 0;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "too large";
+		return 0;
+	}
+	*errstr = NULL;
+	return v;
+}
+
+/* The same for a duration in seconds, which may have a fraction ("0.5"). */
+double
+parse_seconds(const char *s, double min, double max, const char **errstr)
+{
+	double v;
+	char *end;
+
+	*errstr = "invalid";
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '\t')
+		return 0;
+	errno = 0;
+	v = strtod(s, &end);
+	/* No hex, inf or nan: only digits, at most one '.', nothing after. */
+	for (const char *p = s; p < end; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '+'))
+			return 0;
+	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return 0;
+	if (v < min) {
+		*errstr = "too small";
+		return 0;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return 0;
+	}
+	*errstr = NULL;
+	return v;
+}

@@ -1,0 +1,424 @@
+/* test-common.c: unit tests for libcommon.a, printing TAP. */
+#include <sys/wait.h>
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static int ntest, nfail;
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	ntest++;
+	if (!cond)
+		nfail++;
+	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int
+ts(const char *s, int64_t want)
+{
+	int64_t got = 0;
+
+	return iso8601_ms(s, strlen(s), &got) == 0 && got == want;
+}
+
+static int
+ts_bad(const char *s)
+{
+	int64_t got;
+
+	return iso8601_ms(s, strlen(s), &got) == -1;
+}
+
+static void
+test_iso8601(void)
+{
+	char b[64];
+
+	ok(ts("1970-01-01T00:00:00Z", 0), "epoch");
+	ok(ts("2019-10-02T18:03:07.000Z", 1570039387000LL), "Okta form");
+	ok(ts("2019-10-02T18:03:07Z", 1570039387000LL), "no fraction");
+	ok(ts("2019-10-02t18:03:07.5z", 1570039387500LL), "lower case t and z");
+	ok(ts("2019-10-02T18:03:07.123456789Z", 1570039387123LL),
+	    "nanoseconds truncated to ms");
+	ok(ts("2019-10-02T18:03:07.9999Z", 1570039387999LL),
+	    "truncated, not rounded");
+	ok(ts("2019-10-02T20:03:07.000+02:00", 1570039387000LL), "+hh:mm");
+	ok(ts("2019-10-02T13:33:07.000-04:30", 1570039387000LL), "-hh:mm");
+	ok(ts("2024-02-29T00:00:00Z", 1709164800000LL), "leap day 2024");
+	ok(ts("2000-02-29T00:00:00Z", 951782400000LL), "leap day 2000");
+	ok(ts_bad("2100-02-29T00:00:00Z"), "2100 is not a leap year");
+	ok(ts_bad("2019-02-29T00:00:00Z"), "2019-02-29 rejected");
+	ok(ts_bad("2019-02-30T00:00:00Z"), "2019-02-30 rejected");
+	ok(ts_bad("2019-13-01T00:00:00Z"), "month 13 rejected");
+	ok(ts_bad("2019-00-01T00:00:00Z"), "month 0 rejected");
+	ok(ts_bad("2019-04-31T00:00:00Z"), "April 31 rejected");
+	ok(ts_bad("2019-10-02T24:00:00Z"), "hour 24 rejected");
+	ok(ts_bad("2019-10-02T23:60:00Z"), "minute 60 rejected");
+	ok(ts("2016-12-31T23:59:60Z", 1483228800000LL), "leap second");
+	ok(ts_bad("2019-10-02T18:03:07"), "no zone rejected");
+	ok(ts_bad("2019-10-02T18:03:07.Z"), "empty fraction rejected");
+	ok(ts_bad("2019-10-02T18:03:07+0200"), "offset without colon rejected");
+	ok(ts_bad("2019-10-02T18:03:07Z "), "trailing space rejected");
+	ok(ts_bad("2019-10-02"), "date only rejected");
+	ok(ts_bad(""), "empty rejected");
+	ok(ts_bad("garbage"), "garbage rejected");
+	ok(ts_bad("2019-1x-02T18:03:07Z"), "letters rejected");
+	ok(ts("1969-12-31T23:59:59.999Z", -1), "before the epoch");
+	iso8601_fmt(1570039387123LL, b);
+	ok(strcmp(b, "2019-10-02T18:03:07.123Z") == 0, "format: %s", b);
+	iso8601_fmt(-1, b);
+	ok(strcmp(b, "1969-12-31T23:59:59.999Z") == 0, "format negative: %s", b);
+	iso8601_fmt(951782400000LL, b);
+	ok(ts(b, 951782400000LL), "format then parse round trip");
+}
+
+static void
+test_num(void)
+{
+	const char *e;
+	long long v;
+	double d;
+
+	v = parse_num("200", 1, 200, &e);
+	ok(v == 200 && e == NULL, "parse_num upper bound");
+	v = parse_num("1", 1, 200, &e);
+	ok(v == 1 && e == NULL, "parse_num lower bound");
+	parse_num("201", 1, 200, &e);
+	ok(e != NULL && strcmp(e, "too large") == 0, "parse_num too large");
+	parse_num("0", 1, 200, &e);
+	ok(e != NULL && strcmp(e, "too small") == 0, "parse_num too small");
+	parse_num("-5", 1, 200, &e);
+	ok(e != NULL && strcmp(e, "too small") == 0, "parse_num negative");
+	parse_num("12x", 1, 200, &e);
+	ok(e != NULL && strcmp(e, "invalid") == 0, "parse_num trailing junk");
+	parse_num("", 1, 200, &e);
+	ok(e != NULL && strcmp(e, "invalid") == 0, "parse_num empty");
+	parse_num("99999999999999999999", 0, LLONG_MAX, &e);
+	ok(e != NULL && strcmp(e, "too large") == 0, "parse_num overflow");
+	v = parse_num("9223372036854775807", 0, LLONG_MAX, &e);
+	ok(e == NULL && v == LLONG_MAX, "parse_num LLONG_MAX");
+	d = parse_seconds("0.5", 0, 60, &e);
+	ok(e == NULL && d == 0.5, "parse_seconds fraction");
+	parse_seconds("nan", 0, 60, &e);
+	ok(e != NULL, "parse_seconds nan rejected");
+	parse_seconds("0x10", 0, 60, &e);
+	ok(e != NULL, "parse_seconds hex rejected");
+	parse_seconds("61", 0, 60, &e);
+	ok(e != NULL && strcmp(e, "too large") == 0, "parse_seconds bound");
+}
+
+static int
+reader_on(struct lreader *lr, const char *data, size_t n, size_t max)
+{
+	int p[2];
+
+	if (pipe(p) == -1)
+		return -1;
+	if (fork() == 0) {
+		close(p[0]);
+		while (n > 0) {
+			ssize_t w = write(p[1], data, n);
+
+			if (w <= 0)
+				_exit(1);
+			data += w;
+			n -= w;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	return lreader_fdopen(lr, p[0], "pipe", max);
+}
+
+static void
+test_lineio(void)
+{
+	struct lreader lr;
+	char *line, *big;
+	size_t len, bign = 3 * 1024 * 1024;
+	FILE *copy;
+	char *cbuf = NULL;
+	size_t clen = 0;
+	int r;
+
+	reader_on(&lr, "a\r\nbb\n\nccc", 10, 100);
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && len == 1 && strcmp(line, "a") == 0, "CRLF stripped");
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && len == 2 && strcmp(line, "bb") == 0 &&
+	    lr.lineno == 2, "LF line, line number 2");
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && len == 0, "empty line");
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && len == 3 && strcmp(line, "ccc") == 0 &&
+	    lr.lineno == 4, "last line without newline");
+	ok(lreader_next(&lr, &line, &len) == LR_EOF, "then EOF");
+	lreader_close(&lr);
+
+	/* A 3 MiB line fits a 4 MiB limit and comes through whole. */
+	big = malloc(bign + 8);
+	memset(big, 'x', bign);
+	memcpy(big + bign, "\nend\n", 5);
+	reader_on(&lr, big, bign + 5, 4 * 1024 * 1024);
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && len == bign && line[0] == 'x' &&
+	    line[bign - 1] == 'x' && line[bign] == '\0', "3 MiB line whole");
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && strcmp(line, "end") == 0, "line after the long one");
+	lreader_close(&lr);
+
+	/* Over the limit: reported, skipped, copied verbatim, bounded. */
+	reader_on(&lr, big, bign + 5, 1024 * 1024);
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_TOOLONG && lr.lineno == 1, "too long line reported");
+	copy = open_memstream(&cbuf, &clen);
+	ok(lreader_skip(&lr, copy) == 0, "skip the long line");
+	fclose(copy);
+	ok(clen == bign + 1 && cbuf[0] == 'x' && cbuf[bign] == '\n',
+	    "long line copied verbatim (%zu bytes)", clen);
+	ok(lr.cap <= 4 * 1024 * 1024, "buffer bounded by the limit (%zu)",
+	    lr.cap);
+	r = lreader_next(&lr, &line, &len);
+	ok(r == LR_LINE && strcmp(line, "end") == 0 && lr.lineno == 2,
+	    "reading goes on after a long line");
+	lreader_close(&lr);
+	free(cbuf);
+
+	/* Too long and unterminated at EOF: copy gets a newline. */
+	cbuf = NULL;
+	reader_on(&lr, big, 2000, 100);
+	r = lreader_next(&lr, &line, &len);
+	copy = open_memstream(&cbuf, &clen);
+	lreader_skip(&lr, copy);
+	fclose(copy);
+	ok(r == LR_TOOLONG && clen == 2001 && cbuf[2000] == '\n',
+	    "unterminated long line copied with a newline");
+	ok(lreader_next(&lr, &line, &len) == LR_EOF, "EOF after it");
+	lreader_close(&lr);
+	free(cbuf);
+	free(big);
+	while (wait(NULL) > 0)
+		;
+}
+
+static void
+test_link(void)
+{
+	char *u;
+
+	{
+		const char *v = "<https://a/x?after=1&limit=200>; rel=\"next\"";
+
+		ok(link_next(v, strlen(v), &u) == 1 &&
+		    strcmp(u, "https://a/x?after=1&limit=200") == 0, "Link next");
+		free(u);
+	}
+	{
+		const char *v = "<https://a/s>; rel=\"self\", "
+		    "<https://a/n?x=1,2>; rel=\"next\"";
+
+		ok(link_next(v, strlen(v), &u) == 1 &&
+		    strcmp(u, "https://a/n?x=1,2") == 0,
+		    "comma-joined, comma inside the URL");
+		free(u);
+	}
+	{
+		const char *v = "<https://a/s>; rel=\"self\"";
+
+		ok(link_next(v, strlen(v), &u) == 0 && u == NULL,
+		    "self only: no next");
+	}
+	{
+		const char *v = "<https://a/n>; title=\"a;b,c\"; REL=next";
+
+		ok(link_next(v, strlen(v), &u) == 1 &&
+		    strcmp(u, "https://a/n") == 0,
+		    "unquoted, upper-case rel after a quoted param");
+		free(u);
+	}
+	{
+		const char *v = "<https://a/n>; rel=\"prev next\"";
+
+		ok(link_next(v, strlen(v), &u) == 1, "rel with two types");
+		free(u);
+	}
+	{
+		const char *v = "https://a/n; rel=next";
+
+		ok(link_next(v, strlen(v), &u) == -1, "no angle brackets: bad");
+	}
+	{
+		const char *v = "<https://a/n; rel=next";
+
+		ok(link_next(v, strlen(v), &u) == -1, "unclosed bracket: bad");
+	}
+}
+
+static void
+hdr(struct http_resp *r, const char *line)
+{
+	char b[512];
+
+	snprintf(b, sizeof(b), "%s\r\n", line);
+	http_header_cb(b, 1, strlen(b), r);
+}
+
+static void
+test_headers(void)
+{
+	struct http_resp r = { 0 };
+
+	http_resp_reset(&r);
+	hdr(&r, "HTTP/1.1 429 Too Many Requests");
+	hdr(&r, "Date: Sun, 06 Nov 1994 08:49:37 GMT");
+	hdr(&r, "X-Rate-Limit-Reset: 784111800");
+	hdr(&r, "x-rate-limit-reset: 784111790");
+	hdr(&r, "X-Rate-Limit-Remaining: 5, 0");
+	hdr(&r, "X-Okta-Request-Id: req\x1b[31mX");
+	hdr(&r, "link: <http://h/n>; rel=\"next\"");
+	r.status = 429;
+	ok(r.rl_reset == 784111790, "smallest of repeated Reset headers");
+	ok(r.rl_remaining == 0, "smallest of comma-joined Remaining");
+	ok(r.date == 784111777, "Date parsed");
+	ok(http_hint_ms(&r) == 14000, "429 wait = Reset - Date + 1 (%lld)",
+	    http_hint_ms(&r));
+	ok(strchr(r.request_id, '\x1b') == NULL, "request id sanitized");
+	ok(r.link_next && strcmp(r.link_next, "http://h/n") == 0,
+	    "lower-case link header");
+	hdr(&r, "Retry-After: 7");
+	ok(http_hint_ms(&r) == 7000, "Retry-After seconds wins");
+	hdr(&r, "HTTP/1.1 200 OK");
+	ok(r.link_next == NULL && r.rl_reset == RATE_UNSET &&
+	    r.retry_after_s == -1, "a new status line clears the block");
+	hdr(&r, "Date: Sun, 06 Nov 1994 08:49:37 GMT");
+	hdr(&r, "Retry-After: Sun, 06 Nov 1994 08:49:47 GMT");
+	r.status = 503;
+	ok(http_hint_ms(&r) == 10000, "Retry-After date against Date (%lld)",
+	    http_hint_ms(&r));
+	hdr(&r, "Link: <http://h/a>; rel=\"next\"");
+	hdr(&r, "Link: <http://h/b>; rel=\"next\"");
+	ok(r.link_bad, "two different next links are a violation");
+	http_resp_free(&r);
+}
+
+static void
+test_misc(void)
+{
+	struct buf b = { 0 };
+	struct origin o;
+	const char *e;
+	int i, inrange = 1;
+
+	ok(buf_json_str(&b, "a\"\\/\n\x01\xc3\xa9", 8) == 0 &&
+	    b.len == 18 && memcmp(b.p, "\"a\\\"\\\\/\\n\\u0001\xc3\xa9\"", 18) == 0,
+	    "JSON string escapes, keeps / and UTF-8");
+	b.len = 0;
+	ok(buf_json_str(&b, "a\xff", 2) == -1, "invalid UTF-8 reported");
+	ok(!utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
+	ok(!utf8_valid("\xc0\xaf", 2), "overlong rejected");
+	ok(utf8_valid("\xf0\x9f\x98\x80", 4), "emoji accepted");
+	b.len = 0;
+	buf_addi(&b, -1234567890123LL);
+	ok(b.len == 14 && memcmp(b.p, "-1234567890123", 14) == 0, "buf_addi");
+	buf_free(&b);
+
+	ok(origin_parse("https://acme.okta.com", &o, &e) == 0 &&
+	    o.port == 443, "https origin");
+	ok(origin_same(&o, "https://ACME.okta.com:443/api/v1/devices?after=x"),
+	    "same origin, other case and explicit port");
+	ok(!origin_same(&o, "https://acme.okta.com.evil.example/api"),
+	    "other host");
+	ok(!origin_same(&o, "http://acme.okta.com/api"), "other scheme");
+	ok(!origin_same(&o, "https://acme.okta.com:8443/api"), "other port");
+	origin_free(&o);
+	ok(origin_parse("http://acme.okta.com", &o, &e) == -1 && e != NULL,
+	    "plain http refused: %s", e);
+	ok(origin_parse("http://127.0.0.1:8080", &o, &e) == 0, "http loopback");
+	origin_free(&o);
+	ok(origin_parse("http://[::1]:8080", &o, &e) == 0, "http ::1");
+	origin_free(&o);
+	ok(origin_parse("http://localhost:1", &o, &e) == 0, "http localhost");
+	origin_free(&o);
+	ok(origin_parse("https://u:p@acme.okta.com", &o, &e) == -1,
+	    "credentials in URL refused");
+	ok(origin_parse("ftp://acme.okta.com", &o, &e) == -1, "ftp refused");
+	ok(origin_parse("not a url", &o, &e) == -1, "garbage refused");
+
+	for (i = 0; i < 1000; i++) {
+		int64_t d0 = backoff_ms(0), d3 = backoff_ms(3),
+		    d20 = backoff_ms(20);
+
+		if (d0 < 0 || d0 > 1000 || d3 < 0 || d3 > 8000 || d20 < 0 ||
+		    d20 > 60000)
+			inrange = 0;
+	}
+	ok(inrange, "backoff within [0, min(60 s, 1 s * 2^n)]");
+	ok(http_classify(CURLE_OK, 200) == HTTP_OK, "200 ok");
+	ok(http_classify(CURLE_OK, 429) == HTTP_RETRY, "429 retried");
+	ok(http_classify(CURLE_OK, 408) == HTTP_RETRY, "408 retried");
+	ok(http_classify(CURLE_OK, 503) == HTTP_RETRY, "503 retried");
+	ok(http_classify(CURLE_OK, 401) == HTTP_AUTH, "401 auth");
+	ok(http_classify(CURLE_OK, 403) == HTTP_AUTH, "403 auth");
+	ok(http_classify(CURLE_OK, 400) == HTTP_REFUSED, "400 refused");
+	ok(http_classify(CURLE_OK, 302) == HTTP_REFUSED, "302 refused");
+	ok(http_classify(CURLE_COULDNT_CONNECT, 0) == HTTP_RETRY,
+	    "connect error retried");
+	ok(http_classify(CURLE_PEER_FAILED_VERIFICATION, 0) == HTTP_REFUSED,
+	    "bad certificate not retried");
+}
+
+static void
+test_env(void)
+{
+	char path[] = "/tmp/test-common-XXXXXX", *v;
+	int fd = mkstemp(path);
+
+	write(fd, "s3cret\r\n", 8);
+	close(fd);
+	unsetenv("T_TOKEN");
+	setenv("T_TOKEN_FILE", path, 1);
+	ok(env_get("T_TOKEN", &v) == 1 && strcmp(v, "s3cret") == 0,
+	    "VAR_FILE read, newline dropped");
+	secret_free(v);
+	setenv("T_TOKEN", "x", 1);
+	ok(env_get("T_TOKEN", &v) == -1, "VAR and VAR_FILE both set: error");
+	unsetenv("T_TOKEN_FILE");
+	ok(env_get("T_TOKEN", &v) == 1 && strcmp(v, "x") == 0, "VAR");
+	secret_free(v);
+	unsetenv("T_TOKEN");
+	ok(env_get("T_TOKEN", &v) == 0 && v == NULL, "unset");
+	setenv("T_TOKEN_FILE", "/nonexistent/x", 1);
+	ok(env_get("T_TOKEN", &v) == -1, "unreadable file: error");
+	unsetenv("T_TOKEN_FILE");
+	unlink(path);
+}
+
+int
+main(void)
+{
+	setprogname("test-common");
+	verbosity = 0;
+	test_iso8601();
+	test_num();
+	test_lineio();
+	test_link();
+	test_headers();
+	test_misc();
+	test_env();
+	printf("1..%d\n", ntest);
+	return nfail != 0;
+}
