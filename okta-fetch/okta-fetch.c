@@ -1,0 +1,811 @@
+/*
+ * okta-fetch: list every device of an Okta org (GET /api/v1/devices, every
+ * page) and print each one as a compact JSON line.
+ *
+ * Each page is parsed as it arrives (one json-c tokener fed from curl's
+ * write callback) and printed once it is complete, so memory is bounded by
+ * one page and a page cut short is retried, never printed half.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "common.h"
+
+#define LIMIT_MAX	200		/* Okta's largest page */
+#define OVERLAP_MS	(5 * 60 * 1000)	/* the search index lags behind */
+#define MAX_PAGE_BYTES	(64LL * 1024 * 1024)
+#define ERRBODY_MAX	65536
+
+static const char usage_text[] =
+    "usage: okta-fetch [-qv] [-u base_url] [-l limit] [-s search] [-e user|userSummary]\n"
+    "                  [--since TIME] [--state FILE] [--max-retries N] [--max-wait SEC]\n"
+    "                  [--timeout SEC] [--cacert FILE]\n"
+    "       okta-fetch --check [-qv] [-u base_url] [--timeout SEC] [--cacert FILE]\n"
+    "       okta-fetch --commit FILE\n";
+
+enum { OPT_SINCE = 256, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_MAX_RETRIES,
+    OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT };
+
+struct fetch {
+	/* configuration */
+	char		*base;		/* without trailing slashes */
+	struct origin	 origin;
+	char		*token;
+	const char	*scheme;	/* SSWS or Bearer */
+	int		 limit;
+	const char	*search, *expand, *since_arg, *state;
+	int		 check;
+	int		 max_retries;
+	long long	 max_wait_ms;
+	struct http_opts hopt;
+
+	/* one request */
+	CURL		*c;
+	struct http_resp resp;
+	char		 errbuf[CURL_ERROR_SIZE];
+	long		 status;	/* known once the body starts */
+	struct json_tokener *tok;
+	struct json_object *page;
+	enum json_tokener_error jerr;
+	int		 jdone, jtrailing;
+	struct buf	 errbody;
+
+	/* the run */
+	char		**cursors;
+	size_t		 ncursors;
+	unsigned long	 devices, pages, retries;
+	int64_t		 mark;		/* largest lastUpdated printed */
+	int64_t		 t0;
+	int		 live;		/* a live counter on the terminal */
+};
+
+static void NORETURN
+usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
+	exit(status);
+}
+
+/* CURLOPT_WRITEFUNCTION: parse a 2xx body as it comes, keep others. */
+static size_t
+body_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct fetch *f = arg;
+	size_t len = size * n, end;
+	struct json_object *o;
+
+	if (f->status == 0)
+		curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
+	if (f->status < 200 || f->status > 299) {
+		if (f->errbody.len < ERRBODY_MAX)
+			buf_add(&f->errbody, p, len < ERRBODY_MAX ? len :
+			    ERRBODY_MAX);
+		return len;
+	}
+	if (f->jerr != json_tokener_success && f->jerr != json_tokener_continue)
+		return len;	/* not JSON: drain, the verdict is made */
+	if (f->jdone) {
+		for (end = 0; end < len; end++)
+			if (!strchr(" \t\r\n", p[end]))
+				f->jtrailing = 1;
+		return len;
+	}
+	o = json_tokener_parse_ex(f->tok, p, (int)len);
+	f->jerr = json_tokener_get_error(f->tok);
+	if (f->jerr == json_tokener_success) {
+		f->page = o;
+		f->jdone = 1;
+		for (end = json_tokener_get_parse_end(f->tok); end < len; end++)
+			if (!strchr(" \t\r\n", p[end]))
+				f->jtrailing = 1;
+	}
+	return len;
+}
+
+static void
+progress(struct fetch *f, long long remaining)
+{
+	double secs = (mono_ms() - f->t0) / 1000.0;
+
+	if (verbosity >= 2) {
+		if (remaining != RATE_UNSET)
+			debug("page %lu: %lu devices so far, rate limit "
+			    "remaining %lld, %.1f s", f->pages, f->devices,
+			    remaining, secs);
+		else
+			debug("page %lu: %lu devices so far, %.1f s",
+			    f->pages, f->devices, secs);
+	} else if (f->live) {
+		fprintf(stderr, "\r\033[K%s: %lu devices, %lu pages, %.0f s",
+		    progname, f->devices, f->pages, secs);
+		progress_line = 1;
+	}
+}
+
+/* Print each device of a complete page; remember the largest lastUpdated. */
+static void
+print_page(struct fetch *f)
+{
+	struct json_object *d, *lu;
+	const char *s;
+	size_t i, n = json_object_array_length(f->page);
+	int64_t ms;
+
+	for (i = 0; i < n; i++) {
+		d = json_object_array_get_idx(f->page, i);
+		s = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		fputs(s, stdout);
+		putchar('\n');
+		if (json_object_object_get_ex(d, "lastUpdated", &lu) &&
+		    json_object_is_type(lu, json_type_string) &&
+		    iso8601_ms(json_object_get_string(lu),
+		    json_object_get_string_len(lu), &ms) == 0 && ms > f->mark)
+			f->mark = ms;
+	}
+	f->devices += n;
+	/* Downstream gets each page as soon as it is here. */
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(EXIT_TEMPFAIL, "stdout");
+}
+
+/* The "after" cursor of a next link, or the whole URL when it has none. */
+static char *
+cursor_of(const char *url)
+{
+	const char *q = strchr(url, '?'), *a;
+	size_t n;
+
+	for (a = q; a != NULL; a = strchr(a + 1, '&'))
+		if (strncmp(a + 1, "after=", 6) == 0) {
+			a += 7;
+			n = strcspn(a, "&#");
+			return xstrndup(a, n);
+		}
+	return xstrdup(url);
+}
+
+static int
+cursor_seen(struct fetch *f, const char *url)
+{
+	char *c = cursor_of(url);
+	size_t i;
+
+	for (i = 0; i < f->ncursors; i++)
+		if (strcmp(f->cursors[i], c) == 0) {
+			free(c);
+			return 1;
+		}
+	f->cursors = xrealloc(f->cursors, (f->ncursors + 1) * sizeof(char *));
+	f->cursors[f->ncursors++] = c;
+	return 0;
+}
+
+/* An Okta error body in a few words: "E0000011: Invalid token provided". */
+static const char *
+okta_error(struct fetch *f)
+{
+	static char msg[512];
+
+	http_api_error(f->errbody.p, f->errbody.len, msg, sizeof(msg));
+	return msg;
+}
+
+static void NORETURN
+auth_failure(struct fetch *f)
+{
+	const char *m = okta_error(f);
+
+	if (f->status == 401)
+		errx(EXIT_NOPERM, "HTTP 401 %s: the token was refused; it may "
+		    "have expired (API tokens lapse after 30 days unused, "
+		    "access tokens after 1 hour), been revoked, or be of the "
+		    "wrong kind (OKTA_API_TOKEN is sent as SSWS, "
+		    "OKTA_ACCESS_TOKEN as Bearer)", m);
+	errx(EXIT_NOPERM, "HTTP 403 %s: the token may not read devices; an "
+	    "OAuth token needs the okta.devices.read scope, an API token an "
+	    "admin role that can read devices", m);
+}
+
+/* Perform one request; returns the curl code, f->status set. */
+static CURLcode
+request(struct fetch *f, const char *url, struct curl_slist *hdrs)
+{
+	CURLcode rc;
+
+	http_resp_reset(&f->resp);
+	json_tokener_reset(f->tok);
+	json_object_put(f->page);
+	f->page = NULL;
+	f->jerr = json_tokener_success;
+	f->jdone = f->jtrailing = 0;
+	f->status = 0;
+	f->errbody.len = 0;
+	f->errbuf[0] = '\0';
+	curl_easy_setopt(f->c, CURLOPT_URL, url);
+	curl_easy_setopt(f->c, CURLOPT_HTTPHEADER, hdrs);
+	rc = curl_easy_perform(f->c);
+	curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
+	f->resp.status = f->status;
+	return rc;
+}
+
+/*
+ * Fetch one URL until it gives a complete page (retrying what may pass),
+ * or exit with the status the failure calls for.
+ */
+static void
+get_page(struct fetch *f, const char *url)
+{
+	struct curl_slist *hdrs;
+	char why[600], rid[128] = "";
+	enum http_verdict v;
+	long long wait;
+	CURLcode rc;
+	int attempt;
+
+	for (attempt = 0;; attempt++) {
+		hdrs = http_auth(NULL, f->scheme, f->token);
+		hdrs = curl_slist_append(hdrs, "Accept: application/json");
+		if (attempt > 0 && rid[0] != '\0') {
+			char h[200];
+
+			snprintf(h, sizeof(h), "X-Okta-Retry-For: %s", rid);
+			hdrs = curl_slist_append(hdrs, h);
+			snprintf(h, sizeof(h), "X-Okta-Retry-Count: %d",
+			    attempt);
+			hdrs = curl_slist_append(hdrs, h);
+		}
+		rc = request(f, url, hdrs);
+		http_headers_free(hdrs);
+		snprintf(rid, sizeof(rid), "%s", f->resp.request_id);
+		if (f->resp.too_many_headers)
+			errx(EXIT_REFUSED, "%s: more than 1000 response "
+			    "headers: not an Okta API answer", f->base);
+		if (rc == CURLE_FILESIZE_EXCEEDED)
+			errx(EXIT_REFUSED, "%s: page larger than %lld bytes: "
+			    "not an Okta API answer", f->base, MAX_PAGE_BYTES);
+		v = http_classify(rc, f->status);
+		if (v == HTTP_OK) {
+			if (f->jerr != json_tokener_success &&
+			    f->jerr != json_tokener_continue)
+				errx(EXIT_REFUSED, "page %lu: the body is not "
+				    "JSON (%s)", f->pages + 1,
+				    json_tokener_error_desc(f->jerr));
+			if (f->jdone && f->jtrailing)
+				errx(EXIT_REFUSED, "page %lu: text after the "
+				    "JSON body", f->pages + 1);
+			if (f->jdone &&
+			    !json_object_is_type(f->page, json_type_array))
+				errx(EXIT_REFUSED, "page %lu: the body is JSON "
+				    "but not an array of devices", f->pages + 1);
+			if (f->jdone)
+				return;
+			/* Cut short: a transport fault, like a drop. */
+			snprintf(why, sizeof(why), "page %lu: body cut short "
+			    "(incomplete JSON)", f->pages + 1);
+		} else if (v == HTTP_AUTH)
+			auth_failure(f);
+		else if (v == HTTP_REFUSED) {
+			if (rc != CURLE_OK)
+				errx(EXIT_REFUSED, "%s: %s", f->base,
+				    http_errstr(rc, f->errbuf));
+			if (f->status >= 300 && f->status < 400)
+				errx(EXIT_REFUSED, "HTTP %ld: a redirect, "
+				    "which okta-fetch never follows (is the "
+				    "base URL the org's own, https://"
+				    "ORG.okta.com?)", f->status);
+			if (f->status == 404)
+				errx(EXIT_REFUSED, "HTTP 404 %s: no Devices API "
+				    "here; it exists only on Okta Identity "
+				    "Engine orgs", okta_error(f));
+			errx(EXIT_REFUSED, "HTTP %ld %s", f->status,
+			    okta_error(f));
+		} else if (rc != CURLE_OK)
+			snprintf(why, sizeof(why), "%s",
+			    http_errstr(rc, f->errbuf));
+		else
+			snprintf(why, sizeof(why), "HTTP %ld %s", f->status,
+			    okta_error(f));
+
+		/* Retry, after the server's hint or a backoff. */
+		if (attempt >= f->max_retries)
+			errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
+			    f->max_retries,
+			    f->max_retries == 1 ? "retry" : "retries");
+		if ((wait = http_hint_ms(&f->resp)) < 0)
+			wait = backoff_ms(attempt);
+		if (wait > f->max_wait_ms)
+			errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, "
+			    "more than --max-wait %lld s", why,
+			    (wait + 999) / 1000, f->max_wait_ms / 1000);
+		f->retries++;
+		info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0,
+		    f->max_retries - attempt,
+		    f->max_retries - attempt == 1 ? "retry" : "retries");
+		sleep_ms(wait, NULL);
+	}
+}
+
+/* When the window has no request left, wait for it rather than a 429. */
+static void
+pace(struct fetch *f)
+{
+	long long wait;
+	time_t now;
+
+	if (f->resp.rl_remaining != 0 || f->resp.rl_reset == RATE_UNSET)
+		return;
+	now = f->resp.date ? f->resp.date : (time_t)(now_ms() / 1000);
+	wait = (f->resp.rl_reset - (long long)now + 1) * 1000;
+	if (wait <= 0)
+		return;
+	if (wait > f->max_wait_ms)
+		errx(EXIT_TEMPFAIL, "rate limit exhausted; the window resets "
+		    "in %lld s, more than --max-wait %lld s", wait / 1000,
+		    f->max_wait_ms / 1000);
+	info("rate limit reached: pausing %.0f s until the window resets",
+	    wait / 1000.0);
+	sleep_ms(wait, NULL);
+}
+
+static char *
+first_url(struct fetch *f, const char *search)
+{
+	struct buf u = { 0 };
+	char *e;
+
+	buf_adds(&u, f->base);
+	buf_adds(&u, "/api/v1/devices?limit=");
+	buf_addi(&u, f->check ? 1 : f->limit);
+	if (search != NULL) {
+		e = curl_easy_escape(f->c, search, 0);
+		buf_adds(&u, "&search=");
+		buf_adds(&u, e);
+		curl_free(e);
+	}
+	if (f->expand != NULL) {
+		buf_adds(&u, "&expand=");
+		buf_adds(&u, f->expand);
+	}
+	buf_addc(&u, '\0');
+	return u.p;
+}
+
+/* Read a state file's mark; 0 when it does not exist. */
+static int
+read_mark(const char *path, int64_t *ms)
+{
+	char line[128];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		err(EXIT_CONFIG, "%s", path);
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (iso8601_ms(line, n, ms) == -1)
+		errx(EXIT_CONFIG, "%s:1: not an RFC 3339 timestamp", path);
+	return 1;
+}
+
+/* Write TEXT to PATH atomically: a temporary file, fsync, rename. */
+static void
+write_atomic(const char *path, const char *text)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	size_t n = strlen(text);
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		errx(EXIT_CONFIG, "%s: path too long", path);
+	if ((fd = mkstemp(tmp)) == -1)
+		err(EXIT_CONFIG, "%s", tmp);
+	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
+		warn("%s", tmp);
+		unlink(tmp);
+		exit(EXIT_TEMPFAIL);
+	}
+	fchmod(fd, 0644);
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		warn("rename %s", path);
+		unlink(tmp);
+		exit(EXIT_TEMPFAIL);
+	}
+	/* The rename itself must reach the disk. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* okta-fetch --commit FILE: promote FILE.next to FILE. */
+static int
+commit_mark(const char *path)
+{
+	char next[PATH_MAX], text[64];
+	int64_t ms;
+
+	if (snprintf(next, sizeof(next), "%s.next", path) >= (int)sizeof(next))
+		errx(EXIT_CONFIG, "%s: path too long", path);
+	if (read_mark(next, &ms) == 0) {
+		info("%s: nothing to commit (no %s)", path, next);
+		return 0;
+	}
+	iso8601_fmt(ms, text);
+	strcat(text, "\n");
+	write_atomic(path, text);
+	if (unlink(next) == -1)
+		warn("%s", next);
+	info("%s: mark now %.24s", path, text);
+	return 0;
+}
+
+static void
+configure(struct fetch *f, const char *url_opt)
+{
+	static const char *url_vars[] = { "OKTA_BASE_URL",
+	    "OKTA_CLIENT_ORGURL", NULL };
+	static const char *api_vars[] = { "OKTA_API_TOKEN",
+	    "OKTA_CLIENT_TOKEN", NULL };
+	static const char *oauth_vars[] = { "OKTA_ACCESS_TOKEN", NULL };
+	const char *used, *e;
+	char *api = NULL, *oauth = NULL, *url = NULL;
+	size_t n;
+
+	if (url_opt != NULL)
+		url = xstrdup(url_opt);
+	else if (env_first(url_vars, &url, &used) < 0)
+		exit(EXIT_CONFIG);
+	if (url == NULL)
+		errx(EXIT_CONFIG, "no Okta org URL: set OKTA_BASE_URL (e.g. "
+		    "https://acme.okta.com) or use -u");
+	if (origin_parse(url, &f->origin, &e) == -1)
+		errx(EXIT_CONFIG, "base URL %s: %s", url, e);
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		url[--n] = '\0';
+	if (strchr(url, '?') != NULL || strchr(url, '#') != NULL)
+		errx(EXIT_CONFIG, "base URL %s: no query or fragment, please",
+		    url);
+	f->base = url;
+
+	if (env_first(api_vars, &api, &used) < 0 ||
+	    env_first(oauth_vars, &oauth, &used) < 0)
+		exit(EXIT_CONFIG);
+	if (api != NULL && oauth != NULL)
+		errx(EXIT_CONFIG, "both an API token (OKTA_API_TOKEN) and an "
+		    "access token (OKTA_ACCESS_TOKEN) are set: keep one");
+	if (api == NULL && oauth == NULL)
+		errx(EXIT_CONFIG, "no credentials: set OKTA_API_TOKEN or "
+		    "OKTA_API_TOKEN_FILE (an API token), or OKTA_ACCESS_TOKEN "
+		    "(an OAuth access token with scope okta.devices.read)");
+	f->token = api ? api : oauth;
+	f->scheme = api ? "SSWS" : "Bearer";
+	/* A header line with a newline in it would smuggle headers. */
+	if (strpbrk(f->token, "\r\n") != NULL)
+		errx(EXIT_CONFIG, "the token contains a line break");
+}
+
+/* okta-fetch --check: one small request and a verdict in one line. */
+static int
+check(struct fetch *f, const char *url)
+{
+	struct curl_slist *hdrs;
+	const char *host = f->origin.host;
+	CURLcode rc;
+	int n;
+
+	hdrs = http_auth(NULL, f->scheme, f->token);
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	rc = request(f, url, hdrs);
+	http_headers_free(hdrs);
+	switch (rc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		errx(EXIT_TEMPFAIL, "check failed: DNS: cannot resolve %s "
+		    "(is the org URL right?)", host);
+	case CURLE_COULDNT_CONNECT:
+		errx(EXIT_TEMPFAIL, "check failed: cannot connect to %s port "
+		    "%ld: %s", host, f->origin.port, http_errstr(rc, f->errbuf));
+	case CURLE_OPERATION_TIMEDOUT:
+		errx(EXIT_TEMPFAIL, "check failed: %s did not answer in time",
+		    host);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+		errx(EXIT_REFUSED, "check failed: TLS with %s: %s (a private "
+		    "CA? see --cacert)", host, http_errstr(rc, f->errbuf));
+	default:
+		errx(http_classify(rc, 0) == HTTP_RETRY ? EXIT_TEMPFAIL :
+		    EXIT_REFUSED, "check failed: %s: %s", host,
+		    http_errstr(rc, f->errbuf));
+	}
+	if (f->status == 401)
+		errx(EXIT_NOPERM, "check failed: %s: token invalid or expired "
+		    "(HTTP 401 %s)", host, okta_error(f));
+	if (f->status == 403)
+		errx(EXIT_NOPERM, "check failed: %s: the token works but may "
+		    "not read devices: scope okta.devices.read missing "
+		    "(HTTP 403 %s)", host, okta_error(f));
+	if (f->status == 404)
+		errx(EXIT_REFUSED, "check failed: %s has no Devices API: not "
+		    "an Okta Identity Engine org? (HTTP 404 %s)", host,
+		    okta_error(f));
+	if (f->status >= 300 && f->status < 400)
+		errx(EXIT_REFUSED, "check failed: %s answered with a redirect "
+		    "(HTTP %ld): use the org's own URL", host, f->status);
+	if (http_classify(rc, f->status) == HTTP_RETRY)
+		errx(EXIT_TEMPFAIL, "check failed: %s: HTTP %ld %s: try again "
+		    "later", host, f->status, okta_error(f));
+	if (f->status < 200 || f->status > 299)
+		errx(EXIT_REFUSED, "check failed: %s: HTTP %ld %s", host,
+		    f->status, okta_error(f));
+	if (!f->jdone || !json_object_is_type(f->page, json_type_array))
+		errx(EXIT_REFUSED, "check failed: %s answered 200 but not with "
+		    "a list of devices: is this an Okta org?", host);
+	n = (int)json_object_array_length(f->page);
+	if (verbosity >= 1)
+		fprintf(stderr, "%s: ok: %s answered, the token works and can "
+		    "read devices (%s)\n", progname, host,
+		    n ? "the org has devices" : "no device yet");
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "commit", required_argument, NULL, OPT_COMMIT },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
+		{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fetch f;
+	const char *url_opt = NULL, *commit = NULL, *e;
+	char *url, *search = NULL, ua[128], stamp[64], statenext[PATH_MAX];
+	int64_t since = -1;
+	double secs;
+	int c;
+
+	setprogname(argv[0]);
+	memset(&f, 0, sizeof(f));
+	f.limit = LIMIT_MAX;
+	f.max_retries = 5;
+	f.max_wait_ms = 300 * 1000;
+	f.hopt.timeout_ms = 30 * 1000;
+	f.mark = INT64_MIN;
+	while ((c = getopt_long(argc, argv, "e:hl:qs:u:vV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (strcmp(optarg, "user") != 0 &&
+			    strcmp(optarg, "userSummary") != 0)
+				errx(EXIT_USAGE, "-e %s: must be user or "
+				    "userSummary", optarg);
+			f.expand = optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'l':
+			f.limit = (int)parse_num(optarg, 1, LIMIT_MAX, &e);
+			if (e != NULL)
+				errx(EXIT_USAGE, "-l %s: %s (1 to %d)", optarg,
+				    e, LIMIT_MAX);
+			break;
+		case 'q':
+			verbosity = 0;
+			break;
+		case 's':
+			f.search = optarg;
+			break;
+		case 'u':
+			url_opt = optarg;
+			break;
+		case 'v':
+			verbosity++;
+			break;
+		case 'V':
+			printf("okta-fetch %s\n", VERSION);
+			return 0;
+		case OPT_SINCE:
+			f.since_arg = optarg;
+			if (iso8601_ms(optarg, strlen(optarg), &since) == -1)
+				errx(EXIT_USAGE, "--since %s: not an RFC 3339 "
+				    "time such as 2025-01-31T00:00:00Z", optarg);
+			break;
+		case OPT_STATE:
+			f.state = optarg;
+			break;
+		case OPT_COMMIT:
+			commit = optarg;
+			break;
+		case OPT_CHECK:
+			f.check = 1;
+			break;
+		case OPT_MAX_RETRIES:
+			f.max_retries = (int)parse_num(optarg, 0, 100, &e);
+			if (e != NULL)
+				errx(EXIT_USAGE, "--max-retries %s: %s (0 to "
+				    "100)", optarg, e);
+			break;
+		case OPT_MAX_WAIT:
+			f.max_wait_ms = (long long)(parse_seconds(optarg, 0,
+			    86400, &e) * 1000);
+			if (e != NULL)
+				errx(EXIT_USAGE, "--max-wait %s: %s (0 to "
+				    "86400 s)", optarg, e);
+			break;
+		case OPT_TIMEOUT:
+			f.hopt.timeout_ms = (long)(parse_seconds(optarg, 0.001,
+			    3600, &e) * 1000);
+			if (e != NULL)
+				errx(EXIT_USAGE, "--timeout %s: %s (up to "
+				    "3600 s)", optarg, e);
+			break;
+		case OPT_CACERT:
+			f.hopt.cacert = optarg;
+			break;
+		default:
+			usage(EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		usage(EXIT_USAGE);
+	if (commit != NULL) {
+		if (argc != 3)
+			errx(EXIT_USAGE, "--commit takes no other option");
+		return commit_mark(commit);
+	}
+	if (f.check && (f.state || f.since_arg || f.search || f.expand))
+		errx(EXIT_USAGE, "--check takes only -u, -q, -v, --timeout "
+		    "and --cacert");
+
+	configure(&f, url_opt);
+	if (f.state != NULL) {
+		int64_t m;
+
+		if (snprintf(statenext, sizeof(statenext), "%s.next",
+		    f.state) >= (int)sizeof(statenext))
+			errx(EXIT_CONFIG, "%s: path too long", f.state);
+		/* A stale mark from an earlier run must never be promoted. */
+		if (unlink(statenext) == -1 && errno != ENOENT)
+			err(EXIT_CONFIG, "%s", statenext);
+		if (read_mark(f.state, &m)) {
+			since = m - OVERLAP_MS;
+			f.mark = m;
+		}
+	}
+	if (since >= 0 || f.since_arg != NULL) {
+		struct buf s = { 0 };
+
+		iso8601_fmt(since, stamp);
+		if (f.search != NULL) {
+			buf_addc(&s, '(');
+			buf_adds(&s, f.search);
+			buf_adds(&s, ") and ");
+		}
+		buf_adds(&s, "lastUpdated gt \"");
+		buf_adds(&s, stamp);
+		buf_adds(&s, "\"");
+		buf_addc(&s, '\0');
+		search = s.p;
+		debug("search: %s", search);
+	} else if (f.search != NULL)
+		search = xstrdup(f.search);
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		errx(EXIT_TEMPFAIL, "curl_global_init failed");
+	snprintf(ua, sizeof(ua), "okta-fetch/%s (okta-ocsf) %s", VERSION,
+	    curl_version());
+	f.hopt.user_agent = ua;
+	f.hopt.connect_timeout_ms = f.hopt.timeout_ms;
+	f.hopt.max_body = MAX_PAGE_BYTES;
+	f.c = http_easy(&f.hopt);
+	curl_easy_setopt(f.c, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(f.c, CURLOPT_HEADERDATA, &f.resp);
+	curl_easy_setopt(f.c, CURLOPT_WRITEFUNCTION, body_cb);
+	curl_easy_setopt(f.c, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(f.c, CURLOPT_ERRORBUFFER, f.errbuf);
+	if ((f.tok = json_tokener_new_ex(64)) == NULL)
+		errx(EXIT_TEMPFAIL, "json_tokener_new: out of memory");
+	json_tokener_set_flags(f.tok, JSON_TOKENER_STRICT);
+	f.live = isatty(STDERR_FILENO) && verbosity == 1;
+	f.t0 = mono_ms();
+
+	url = first_url(&f, f.check ? NULL : search);
+	if (f.check) {
+		c = check(&f, url);
+		goto done;
+	}
+	cursor_seen(&f, url);
+	for (;;) {
+		char *next;
+
+		get_page(&f, url);
+		f.pages++;
+		print_page(&f);
+		progress(&f, f.resp.rl_remaining);
+		if (f.resp.link_bad)
+			errx(EXIT_REFUSED, "page %lu: a Link header that cannot "
+			    "be parsed; stopping rather than missing pages",
+			    f.pages);
+		if (f.resp.link_next == NULL)
+			break;
+		next = f.resp.link_next;
+		f.resp.link_next = NULL;
+		if (!origin_same(&f.origin, next))
+			errx(EXIT_REFUSED, "page %lu: the next link points "
+			    "outside %s://%s:%ld; not followed, so the token "
+			    "stays with the org", f.pages, f.origin.scheme,
+			    f.origin.host, f.origin.port);
+		if (cursor_seen(&f, next))
+			errx(EXIT_REFUSED, "page %lu: the next link repeats a "
+			    "cursor already seen; stopping a loop", f.pages);
+		free(url);
+		url = next;
+		pace(&f);
+	}
+	if (f.state != NULL && f.mark != INT64_MIN) {
+		iso8601_fmt(f.mark, stamp);
+		strcat(stamp, "\n");
+		write_atomic(statenext, stamp);
+		debug("%s: new mark %.24s", statenext, stamp);
+	}
+	secs = (mono_ms() - f.t0) / 1000.0;
+	info("%lu device%s, %lu page%s, %lu %s, %.1f s", f.devices,
+	    f.devices == 1 ? "" : "s", f.pages, f.pages == 1 ? "" : "s",
+	    f.retries, f.retries == 1 ? "retry" : "retries", secs);
+	c = 0;
+done:
+	free(url);
+	free(search);
+	json_object_put(f.page);
+	json_tokener_free(f.tok);
+	curl_easy_cleanup(f.c);
+	curl_global_cleanup();
+	secret_free(f.token);
+	free(f.base);
+	origin_free(&f.origin);
+	buf_free(&f.errbody);
+	http_resp_free(&f.resp);
+	for (size_t i = 0; i < f.ncursors; i++)
+		free(f.cursors[i]);
+	free(f.cursors);
+	if (fshut(stdout, "stdout") == -1)
+		return EXIT_TEMPFAIL;
+	return c;
+}
