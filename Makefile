@@ -62,16 +62,24 @@ check: $(BIN) $(TESTBIN)
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
-	shellcheck -x tests/run-all tests/*.bash
+	shellcheck -x tests/run-all tests/demo tests/*.bash contrib/okta-ocsf-sync
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -D_POSIX_C_SOURCE=200809L -Icommon \
 		common okta-fetch okta2ocsf ocsf-push
 
+# The one command after cloning: build, then the pipeline against local
+# stand-ins for Okta and Sekoia.
+demo:
+	bash tests/demo
+
 install: $(BIN)
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
 	cp -f $(BIN) $(DESTDIR)$(BINDIR)/
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	cp -f contrib/okta-ocsf-sync $(DESTDIR)$(SHAREDIR)/
+	chmod 755 $(DESTDIR)$(SHAREDIR)/okta-ocsf-sync
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/okta-fetch $(DESTDIR)$(BINDIR)/okta2ocsf \
@@ -80,9 +88,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/okta2ocsf.1 \
 		$(DESTDIR)$(MANDIR)/man1/ocsf-push.1 \
 		$(DESTDIR)$(MANDIR)/man7/okta-ocsf.7
+	rm -f $(DESTDIR)$(SHAREDIR)/okta-ocsf-sync
+	-rmdir $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 clean:
 	rm -f $(BIN) $(OBJ) $(LIBOBJ) common/libcommon.a $(TESTBIN) \
 		tests/unit/*.o
 
-.PHONY: all check clean install lint uninstall
+.PHONY: all check clean demo install lint uninstall
