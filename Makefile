@@ -29,7 +29,14 @@ HDR = common/common.h
 LIBOBJ = common/buf.o common/diag.o common/env.o common/http.o \
 	common/lineio.o common/num.o common/time.o
 OBJ = okta-fetch/okta-fetch.o okta2ocsf/okta2ocsf.o ocsf-push/ocsf-push.o
-TESTBIN = tests/unit/test-common
+FUZZ = headers iso8601 link map pushline
+REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 \
+	tests/fuzz/replay-link tests/fuzz/replay-map tests/fuzz/replay-pushline
+TESTBIN = tests/unit/test-common $(REPLAY)
+FUZZ_SECONDS = 60
+CLANG = clang
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
 
 all: $(BIN)
 
@@ -56,9 +63,54 @@ ocsf-push/ocsf-push: ocsf-push/ocsf-push.o common/libcommon.a
 tests/unit/test-common: tests/unit/test-common.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-common.o common/libcommon.a $(LIBS)
 
+# The fuzz targets, replayed over their corpus without libFuzzer.
+tests/fuzz/replay-headers: tests/fuzz/fuzz-headers.c
+tests/fuzz/replay-iso8601: tests/fuzz/fuzz-iso8601.c
+tests/fuzz/replay-link: tests/fuzz/fuzz-link.c
+tests/fuzz/replay-map: tests/fuzz/fuzz-map.c
+tests/fuzz/replay-pushline: tests/fuzz/fuzz-pushline.c
+$(REPLAY): tests/fuzz/replay.c common/libcommon.a $(HDR) \
+		okta2ocsf/okta2ocsf.c ocsf-push/ocsf-push.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-function -Wno-unused-variable $(LDFLAGS) \
+		-o $@ tests/fuzz/replay.c $(@:tests/fuzz/replay-%=tests/fuzz/fuzz-%.c) \
+		common/libcommon.a $(LIBS)
+
 # Every test, C unit tests then BATS; the last line is "N passed, N failed".
 check: $(BIN) $(TESTBIN)
 	sh tests/run-all
+
+# The same tests against binaries built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (in build/sanitize, out of the way).
+check-sanitize:
+	rm -rf build/sanitize
+	mkdir -p build/sanitize
+	tar cf - Makefile common okta-fetch okta2ocsf ocsf-push tests/unit \
+		tests/fuzz | (cd build/sanitize && tar xf -)
+	$(MAKE) -C build/sanitize CC="$(CLANG)" CFLAGS="-O1 -g $(SANFLAGS)" \
+		LDFLAGS="$(SANFLAGS)" all tests/unit/test-common $(REPLAY)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	BUILD=build/sanitize sh tests/run-all
+
+# The tests with every run of the three programs under valgrind.
+check-valgrind: $(BIN) $(TESTBIN)
+	VALGRIND=1 sh tests/run-all
+
+# libFuzzer, each target FUZZ_SECONDS; new inputs stay in tests/fuzz/work,
+# crashes land in tests/fuzz/crashes (add them to the corpus).
+fuzz:
+	mkdir -p tests/fuzz/crashes
+	for t in $(FUZZ); do \
+		$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+			$(ALL_CPPFLAGS) -Wno-unused-function -Wno-unused-variable -o tests/fuzz/fuzz-$$t \
+			tests/fuzz/fuzz-$$t.c common/*.c $(LIBS) || exit 1; \
+	done
+	for t in $(FUZZ); do \
+		mkdir -p tests/fuzz/work/$$t; \
+		tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=tests/fuzz/crashes/$$t- -print_final_stats=1 \
+			tests/fuzz/work/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
@@ -94,5 +146,8 @@ uninstall:
 clean:
 	rm -f $(BIN) $(OBJ) $(LIBOBJ) common/libcommon.a $(TESTBIN) \
 		tests/unit/*.o
+	rm -rf build tests/fuzz/work
+	for t in $(FUZZ); do rm -f tests/fuzz/fuzz-$$t; done
 
-.PHONY: all check clean demo install lint uninstall
+.PHONY: all bench check check-sanitize check-valgrind clean demo fuzz install \
+	lint uninstall

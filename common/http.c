@@ -610,4 +610,8 @@ http_api_error(const char *body, size_t len, char *out, size_t outlen)
 	if (*out == '\0')
 		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
 	http_sanitize(out);
+	/* "...requests.": the caller's own punctuation follows. */
+	len = strlen(out);
+	while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))
+		out[--len] = '\0';
 }

@@ -683,6 +683,7 @@ configure(void)
 	opt.hopt.user_agent = xstrdup(ua);
 }
 
+#ifndef FUZZING
 int
 main(int argc, char *argv[])
 {
@@ -896,3 +897,4 @@ main(int argc, char *argv[])
 	free((char *)opt.hopt.user_agent);
 	return status;
 }
+#endif /* FUZZING */

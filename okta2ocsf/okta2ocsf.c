@@ -481,13 +481,47 @@ blank(const char *s, size_t n)
 	return n == 0;
 }
 
+/* One input line: a device, an array of devices, or a rejection. */
 static void
-convert(struct lreader *lr, struct json_tokener *tok)
+convert_line(const struct lreader *lr, struct json_tokener *tok,
+    const char *line, size_t len)
 {
 	struct json_object *o;
 	enum json_tokener_error jerr;
+	size_t end, i, na;
+
+	if (blank(line, len))
+		return;
+	json_tokener_reset(tok);
+	o = json_tokener_parse_ex(tok, line, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue)
+		reject(lr, -1, line, len, "invalid JSON: unexpected end of "
+		    "line");
+	else if (o == NULL || jerr != json_tokener_success)
+		reject(lr, -1, line, len, "invalid JSON: %s",
+		    json_tokener_error_desc(jerr));
+	else if (end = json_tokener_get_parse_end(tok),
+	    !blank(line + end, len - end))
+		reject(lr, -1, line, len, "invalid JSON: text after the value "
+		    "at byte %zu", end + 1);
+	else if (json_object_is_type(o, json_type_array)) {
+		na = json_object_array_length(o);
+		for (i = 0; i < na; i++)
+			device(lr, (long)i + 1, json_object_array_get_idx(o, i),
+			    NULL, 0);
+	} else if (json_object_is_type(o, json_type_object))
+		device(lr, -1, o, line, len);
+	else
+		reject(lr, -1, line, len, "not a JSON object or array");
+	json_object_put(o);
+}
+
+static void
+convert(struct lreader *lr, struct json_tokener *tok)
+{
 	char *line;
-	size_t len, end, i, na;
+	size_t len;
 	int r;
 
 	while ((r = lreader_next(lr, &line, &len)) != LR_EOF) {
@@ -505,41 +539,7 @@ convert(struct lreader *lr, struct json_tokener *tok)
 			}
 			continue;
 		}
-		if (blank(line, len))
-			continue;
-		json_tokener_reset(tok);
-		o = json_tokener_parse_ex(tok, line, (int)len);
-		jerr = json_tokener_get_error(tok);
-		if (jerr == json_tokener_continue) {
-			reject(lr, -1, line, len, "invalid JSON: unexpected "
-			    "end of line");
-			json_object_put(o);
-			continue;
-		}
-		if (o == NULL || jerr != json_tokener_success) {
-			reject(lr, -1, line, len, "invalid JSON: %s",
-			    json_tokener_error_desc(jerr));
-			json_object_put(o);
-			continue;
-		}
-		end = json_tokener_get_parse_end(tok);
-		if (!blank(line + end, len - end)) {
-			reject(lr, -1, line, len, "invalid JSON: text after "
-			    "the value at byte %zu", end + 1);
-			json_object_put(o);
-			continue;
-		}
-		if (json_object_is_type(o, json_type_array)) {
-			na = json_object_array_length(o);
-			for (i = 0; i < na; i++)
-				device(lr, (long)i + 1,
-				    json_object_array_get_idx(o, i), NULL, 0);
-		} else if (json_object_is_type(o, json_type_object))
-			device(lr, -1, o, line, len);
-		else
-			reject(lr, -1, line, len,
-			    "not a JSON object or array");
-		json_object_put(o);
+		convert_line(lr, tok, line, len);
 	}
 }
 
@@ -550,6 +550,7 @@ usage(int status)
 	exit(status);
 }
 
+#ifndef FUZZING
 int
 main(int argc, char *argv[])
 {
@@ -656,3 +657,4 @@ main(int argc, char *argv[])
 		return failed;
 	return n_rejected > 0 ? EXIT_REJECTS : 0;
 }
+#endif /* FUZZING */

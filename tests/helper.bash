@@ -3,9 +3,11 @@
 bats_require_minimum_version 1.5.0
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-OKTA_FETCH=${OKTA_FETCH:-$ROOT/okta-fetch/okta-fetch}
-OKTA2OCSF=${OKTA2OCSF:-$ROOT/okta2ocsf/okta2ocsf}
-OCSF_PUSH=${OCSF_PUSH:-$ROOT/ocsf-push/ocsf-push}
+# BUILD: where the binaries are (build/sanitize for make check-sanitize).
+BUILD=$(cd "$ROOT" && cd "${BUILD:-.}" && pwd)
+OKTA_FETCH=${OKTA_FETCH:-$BUILD/okta-fetch/okta-fetch}
+OKTA2OCSF=${OKTA2OCSF:-$BUILD/okta2ocsf/okta2ocsf}
+OCSF_PUSH=${OCSF_PUSH:-$BUILD/ocsf-push/ocsf-push}
 SHARED=${SHARED:-$ROOT/../shared}
 VALIDATE=$SHARED/ocsf-1.6.0/ocsf-validate
 SAMPLE=$SHARED/reference/okta-devices-sample.json

@@ -1,0 +1,32 @@
+/* fuzz-headers: response header lines (Link, rate limits, Retry-After, Date). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct http_resp r = { 0 };
+	const char *p = (const char *)data, *end = p + size, *nl;
+	char *line;
+	size_t n;
+
+	http_resp_reset(&r);
+	r.status = size > 0 ? 400 + data[0] % 200 : 429;
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		/* curl hands over a copy of each line; so do we. */
+		line = malloc(n);
+		memcpy(line, p, n);
+		http_header_cb(line, 1, n, &r);
+		free(line);
+		p += n;
+	}
+	(void)http_hint_ms(&r);
+	http_resp_free(&r);
+	return 0;
+}
