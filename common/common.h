@@ -38,7 +38,7 @@
 extern const char *progname;
 extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
 extern int progress_line;	/* a live counter is on stderr's line */
-void	 setprogname(const char *);
+void	 setprogname(char *[]);
 void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	 warn(const char *, ...) PRINTFLIKE(1, 2);
 void	 errx(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
@@ -95,6 +95,13 @@ void	 buf_addi(struct buf *, long long);
 int	 buf_json_str(struct buf *, const char *, size_t);
 void	 buf_free(struct buf *);
 int	 utf8_valid(const char *, size_t);
+
+/* jsonl.c */
+struct json_tokener;
+struct json_object;
+struct json_object *jsonl_parse(struct json_tokener *, const char *, size_t,
+	    const char **);
+int	 jsonl_blank(const char *, size_t);
 
 /* time.c */
 int	 iso8601_ms(const char *, size_t, int64_t *);

@@ -11,12 +11,17 @@ const char *progname = "okta-ocsf";
 int verbosity = 1;
 int progress_line;
 
+/*
+ * The program's name for diagnostics, from argv[0]; argv[0] itself is
+ * pointed at it too, since getopt(3) prefixes its own messages with it.
+ */
 void
-setprogname(const char *argv0)
+setprogname(char *argv[])
 {
-	const char *p = strrchr(argv0, '/');
+	char *p = strrchr(argv[0], '/');
 
-	progname = p ? p + 1 : argv0;
+	progname = p ? p + 1 : argv[0];
+	argv[0] = (char *)progname;
 }
 
 /*

@@ -76,8 +76,12 @@ lreader_fill(struct lreader *lr)
 	 */
 	if (lr->cap - lr->off - lr->len - 1 < LR_CHUNK / 2 &&
 	    (lr->len <= lr->max || lr->cap - lr->off - lr->len - 1 == 0)) {
-		lr->cap *= 2;
-		lr->buf = xrealloc(lr->buf, lr->cap);
+		size_t ncap = lr->cap * 2, top = lr->max + LR_CHUNK + 1;
+
+		if (ncap > top && top > lr->cap)
+			ncap = top;
+		lr->buf = xrealloc(lr->buf, ncap);
+		lr->cap = ncap;
 	}
 	n = read(lr->fd, lr->buf + lr->off + lr->len,
 	    lr->cap - lr->off - lr->len - 1);

@@ -84,6 +84,7 @@ static volatile sig_atomic_t got_signal;
 static int sigpipe[2];
 static struct {
 	unsigned long	 read, accepted, batches, retries, rejected, failed;
+	unsigned long	 lost;		/* failed, and FAILED could not take them */
 } st;
 
 static void NORETURN
@@ -114,6 +115,7 @@ save_failed(const char *p, size_t n)
 			warn("%s: write error: failed lines are not being "
 			    "saved", opt.failed_name);
 		failed_err = 1;
+		st.lost++;
 	}
 	st.failed++;
 }
@@ -267,41 +269,18 @@ close_batch(void)
 	return 1;
 }
 
-static int
-blank(const char *s, size_t n)
-{
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	return n == 0;
-}
-
 /* Is the line one JSON object and nothing else?  NULL, or why not. */
 static const char *
 not_object(const char *line, size_t n)
 {
-	static char why[160];
 	struct json_object *o;
-	enum json_tokener_error e;
-	size_t end;
+	const char *why;
 	int obj;
 
-	json_tokener_reset(tok);
-	o = json_tokener_parse_ex(tok, line, (int)n);
-	e = json_tokener_get_error(tok);
-	if (e == json_tokener_continue)
-		return "invalid JSON: unexpected end of line";
-	if (o == NULL && e != json_tokener_success) {
-		snprintf(why, sizeof(why), "invalid JSON: %s",
-		    json_tokener_error_desc(e));
+	if ((o = jsonl_parse(tok, line, n, &why)) == NULL && why != NULL)
 		return why;
-	}
 	obj = json_object_is_type(o, json_type_object);
 	json_object_put(o);
-	end = json_tokener_get_parse_end(tok);
-	if (!blank(line + end, n - end))
-		return "invalid JSON: text after the value";
 	return obj ? NULL : "not a JSON object";
 }
 
@@ -351,7 +330,7 @@ take_line(const struct lreader *lr, const char *line, size_t n)
 static void
 report_retry(struct slot *s, const char *why, long long wait)
 {
-	int left = opt.max_retries - s->attempt;
+	int left = opt.max_retries - s->attempt - 1;
 
 	info("%s: retrying a batch of %zu in %.1f s (%d %s left)", why,
 	    s->b->n, wait / 1000.0, left, left == 1 ? "retry" : "retries");
@@ -493,8 +472,10 @@ drain_buffered(struct lreader *lr)
 		nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
 
-		if (!blank(p, k))
+		if (!jsonl_blank(p, k)) {
+			st.read++;
 			save_failed(p, k > 0 && p[k - 1] == '\r' ? k - 1 : k);
+		}
 		k += nl ? 1 : 0;
 		p += k;
 		n -= k;
@@ -539,7 +520,7 @@ push(struct lreader *lr)
 				break;
 			}
 			if (!held) {
-				if (blank(line, len))
+				if (jsonl_blank(line, len))
 					continue;
 				st.read++;
 			}
@@ -652,8 +633,12 @@ configure(void)
 	if (base == NULL)
 		base = xstrdup("https://api.sekoia.io");
 	if (origin_parse(base, &o, &e) == -1)
-		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: %s", base, e);
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: %s", strchr(base, '@') ?
+		    "(not shown: it holds an @)" : base, e);
 	origin_free(&o);
+	if (strpbrk(base, "?#") != NULL)
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: no query or fragment, "
+		    "please", base);
 	if (uuid == NULL)
 		errx(EXIT_CONFIG, "no connector: set SEKOIA_CONNECTOR_UUID to "
 		    "the asset connector's UUID");
@@ -702,7 +687,7 @@ main(int argc, char *argv[])
 	int c, i, status = 0, stopped = 0;
 	int64_t t0 = mono_ms();
 
-	setprogname(argv[0]);
+	setprogname(argv);
 	opt.hopt.timeout_ms = 60 * 1000;
 	while ((c = getopt_long(argc, argv, "B:b:f:hi:nP:qvV", longopts,
 	    NULL)) != -1) {
@@ -849,8 +834,6 @@ main(int argc, char *argv[])
 			any_rejected = 1;
 			continue;
 		}
-		if (strcmp(argv[i], "-") == 0)
-			fcntl(lr.fd, F_SETFL, fcntl(lr.fd, F_GETFL) | O_NONBLOCK);
 		if (push(&lr) == -1) {
 			stop(&lr);
 			stopped = 1;
@@ -881,15 +864,17 @@ main(int argc, char *argv[])
 		failed_err = 1;
 	if (fshut(stdout, "stdout") == -1 && (failed == stdout || opt.dry_run))
 		failed_err = 1;
-	info("%lu lines read, %lu accepted, %lu batch%s, %lu %s, %lu "
-	    "rejected, %lu failed (saved to %s), %.1f s", st.read,
-	    st.accepted, st.batches, st.batches == 1 ? "" : "es", st.retries,
+	info("%lu line%s read, %lu accepted, %lu batch%s, %lu %s, %lu "
+	    "rejected, %lu failed (%s %s), %.1f s", st.read,
+	    st.read == 1 ? "" : "s", st.accepted, st.batches, st.batches == 1 ? "" : "es", st.retries,
 	    st.retries == 1 ? "retry" : "retries", st.rejected, st.failed,
+	    failed_err ? "NOT saved: write error on" : "saved to",
 	    opt.failed_name, (mono_ms() - t0) / 1000.0);
-	if (failed_err && st.failed > 0) {
-		warnx("%lu lines could not be saved to %s: they are lost "
-		    "unless the input is sent again", st.failed,
-		    opt.failed_name);
+	if (failed_err) {
+		/* A line counted as saved may still have died in a buffer. */
+		warnx("%lu or more line%s could not be saved to %s: they are "
+		    "lost unless the input is sent again", st.lost ? st.lost :
+		    1, st.lost == 1 ? "" : "s", opt.failed_name);
 		if (status != EXIT_NOPERM)
 			status = EXIT_TEMPFAIL;
 	}

@@ -324,16 +324,16 @@ get_page(struct fetch *f, const char *url)
 			errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
 			    f->max_retries,
 			    f->max_retries == 1 ? "retry" : "retries");
-		if ((wait = http_hint_ms(&f->resp)) < 0)
-			wait = backoff_ms(attempt);
-		if (wait > f->max_wait_ms)
+		if ((wait = http_hint_ms(&f->resp)) > f->max_wait_ms)
 			errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, "
 			    "more than --max-wait %lld s", why,
 			    (wait + 999) / 1000, f->max_wait_ms / 1000);
+		if (wait < 0)
+			wait = backoff_ms(attempt);
 		f->retries++;
 		info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0,
-		    f->max_retries - attempt,
-		    f->max_retries - attempt == 1 ? "retry" : "retries");
+		    f->max_retries - attempt - 1,
+		    f->max_retries - attempt - 1 == 1 ? "retry" : "retries");
 		sleep_ms(wait, NULL);
 	}
 }
@@ -485,7 +485,8 @@ configure(struct fetch *f, const char *url_opt)
 		errx(EXIT_CONFIG, "no Okta org URL: set OKTA_BASE_URL (e.g. "
 		    "https://acme.okta.com) or use -u");
 	if (origin_parse(url, &f->origin, &e) == -1)
-		errx(EXIT_CONFIG, "base URL %s: %s", url, e);
+		errx(EXIT_CONFIG, "base URL %s: %s", strchr(url, '@') ?
+		    "(not shown: it holds an @)" : url, e);
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
@@ -538,10 +539,13 @@ check(struct fetch *f, const char *url)
 		    host);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
-		errx(EXIT_REFUSED, "check failed: TLS with %s: %s (a private "
-		    "CA? see --cacert)", host, http_errstr(rc, f->errbuf));
+		errx(EXIT_REFUSED, "check failed: TLS: the certificate of %s "
+		    "is not trusted: %s (a private CA? see --cacert)", host,
+		    http_errstr(rc, f->errbuf));
+	case CURLE_SSL_CONNECT_ERROR:
+		errx(EXIT_TEMPFAIL, "check failed: TLS handshake with %s: %s",
+		    host, http_errstr(rc, f->errbuf));
 	default:
 		errx(http_classify(rc, 0) == HTTP_RETRY ? EXIT_TEMPFAIL :
 		    EXIT_REFUSED, "check failed: %s: %s", host,
@@ -601,7 +605,7 @@ main(int argc, char *argv[])
 	double secs;
 	int c;
 
-	setprogname(argv[0]);
+	setprogname(argv);
 	memset(&f, 0, sizeof(f));
 	f.limit = LIMIT_MAX;
 	f.max_retries = 5;
@@ -686,8 +690,9 @@ main(int argc, char *argv[])
 	if (optind < argc)
 		usage(EXIT_USAGE);
 	if (commit != NULL) {
-		if (argc != 3)
-			errx(EXIT_USAGE, "--commit takes no other option");
+		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
+		    f.check || f.limit != LIMIT_MAX)
+			errx(EXIT_USAGE, "--commit takes no option but -q and -v");
 		return commit_mark(commit);
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))

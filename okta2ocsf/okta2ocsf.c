@@ -471,40 +471,20 @@ device(const struct lreader *lr, long elem, struct json_object *o,
 	reject(lr, elem, line, len, "%s", why);
 }
 
-static int
-blank(const char *s, size_t n)
-{
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	return n == 0;
-}
-
 /* One input line: a device, an array of devices, or a rejection. */
 static void
 convert_line(const struct lreader *lr, struct json_tokener *tok,
     const char *line, size_t len)
 {
 	struct json_object *o;
-	enum json_tokener_error jerr;
-	size_t end, i, na;
+	const char *why;
+	size_t i, na;
 
-	if (blank(line, len))
+	if (jsonl_blank(line, len))
 		return;
-	json_tokener_reset(tok);
-	o = json_tokener_parse_ex(tok, line, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue)
-		reject(lr, -1, line, len, "invalid JSON: unexpected end of "
-		    "line");
-	else if (o == NULL || jerr != json_tokener_success)
-		reject(lr, -1, line, len, "invalid JSON: %s",
-		    json_tokener_error_desc(jerr));
-	else if (end = json_tokener_get_parse_end(tok),
-	    !blank(line + end, len - end))
-		reject(lr, -1, line, len, "invalid JSON: text after the value "
-		    "at byte %zu", end + 1);
+	o = jsonl_parse(tok, line, len, &why);
+	if (why != NULL)
+		reject(lr, -1, line, len, "%s", why);
 	else if (json_object_is_type(o, json_type_array)) {
 		na = json_object_array_length(o);
 		for (i = 0; i < na; i++)
@@ -565,7 +545,7 @@ main(int argc, char *argv[])
 	int c, failed = 0, i;
 	int64_t t0 = mono_ms();
 
-	setprogname(argv[0]);
+	setprogname(argv);
 	while ((c = getopt_long(argc, argv, "hqr:t:u:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -1,0 +1,563 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $stderr is set by bats run --separate-stderr
+# 10-okta2ocsf.bats: okta2ocsf, the Okta device to OCSF 1.6.0 mapping filter
+# (SPEC.md "okta2ocsf" and "Mapping").
+#
+# tests/golden/NAME.in.ndjson is fed on stdin with -q -t $T -r REJECTS;
+# NAME.out.ndjson is the expected stdout, and for reject cases NAME.err and
+# NAME.rej the expected stderr and rejects file (exit 1); without them stderr
+# and the rejects file must be empty (exit 0).  The expected files were
+# written from the spec, not from the program's output.
+load helper
+
+T=1700000000000
+GOLDEN=$BATS_TEST_DIRNAME/golden
+NOID='device has no "id" (a non-empty string)'
+
+# The parts of every record that do not depend on the device, in the
+# spec's key order.
+HEAD='{"activity_id":2,"activity_name":"Collect","category_name":"Discovery","category_uid":5,"class_name":"Device Inventory Info","class_uid":5001,"type_name":"Device Inventory Info: Collect","type_uid":500102,"severity":"Informational","severity_id":1,"time":'
+META='"metadata":{"product":{"name":"Okta","vendor_name":"Okta","version":"N/A"},"version":"1.6.0"}'
+OS_UNKNOWN='"os":{"name":"Unknown","type":"Unknown","type_id":0}'
+ENRICH_NONE='"enrichments":[{"name":"device_info","value":"hardware_and_security","data":{"DiskEncryption":{"partitions":{"none":"Disabled"}},"Users":[]}}]'
+
+# record UID [TIME [DEVICE_TAIL]]: the expected record of a device with no
+# profile ({"id":UID} plus, say, times); DEVICE_TAIL is ",key:value..."
+# appended to device after os.
+record() {
+	printf '%s%s,%s,"device":{"uid":"%s","type":"Other","type_id":99,%s%s},%s}' \
+		"$HEAD" "${2:-$T}" "$META" "$1" "$OS_UNKNOWN" "${3:-}" "$ENRICH_NONE"
+}
+
+# records UID...: record for each, one per line (no final newline, as $output).
+records() {
+	local uid first=1
+	for uid in "$@"; do
+		[ "$first" ] || printf '\n'
+		first=
+		record "$uid"
+	done
+}
+
+# expect_eq WHAT ACTUAL EXPECTED: fail showing both when they differ.
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		printf '%s differs\n--- expected\n%s\n--- actual\n%s\n' "$1" "$3" "$2" >&2
+		return 1
+	fi
+}
+
+expect_status() { expect_eq "exit status" "$status" "$1"; }
+expect_stdout() { expect_eq stdout "$output" "$1"; }
+expect_stderr() { expect_eq stderr "$stderr" "$1"; }
+
+# expect_file WHAT FILE EXPECTED_FILE: byte for byte, with a diff (split at
+# commas, so long records show which member differs) when not.
+expect_file() {
+	if ! cmp -s "$2" "$3"; then
+		echo "$1 differs (- expected, + actual):" >&2
+		diff -u <(tr ',' '\n' <"$3") <(tr ',' '\n' <"$2") >&2 || true
+		return 1
+	fi
+}
+
+# expect_rejects FILE LINE...: FILE holds exactly these lines.
+expect_rejects() {
+	local f=$1
+	shift
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/rejects.expected"
+	else
+		: >"$BATS_TEST_TMPDIR/rejects.expected"
+	fi
+	expect_file "rejects file" "$f" "$BATS_TEST_TMPDIR/rejects.expected"
+}
+
+# validate_output: every record now in $output passes ocsf-validate.
+validate_output() {
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/validate.ndjson"
+	validate_ocsf "$BATS_TEST_TMPDIR/validate.ndjson"
+}
+
+# check_golden NAME: run one golden case; print what differs and return 1 on
+# any mismatch.  Leaves stdout in $BATS_TEST_TMPDIR/NAME.out for validation.
+check_golden() {
+	local name=$1 dir=$BATS_TEST_TMPDIR rc=0 st want=0
+	local in=$GOLDEN/$1.in.ndjson
+	[ -f "$in" ] || { echo "$in: missing" >&2; return 1; }
+	"$OKTA2OCSF" -q -t "$T" -r "$dir/$name.rej" <"$in" \
+		>"$dir/$name.out" 2>"$dir/$name.err" && st=0 || st=$?
+	if [ -f "$GOLDEN/$name.err" ]; then
+		want=1
+		expect_file "$name: stderr" "$dir/$name.err" "$GOLDEN/$name.err" || rc=1
+		expect_file "$name: rejects" "$dir/$name.rej" "$GOLDEN/$name.rej" || rc=1
+	else
+		expect_file "$name: stderr" "$dir/$name.err" /dev/null || rc=1
+		expect_file "$name: rejects" "$dir/$name.rej" /dev/null || rc=1
+	fi
+	expect_file "$name: stdout" "$dir/$name.out" "$GOLDEN/$name.out.ndjson" || rc=1
+	expect_eq "$name: exit status" "$st" "$want" || rc=1
+	return "$rc"
+}
+
+# golden NAME: one golden case as a whole test, its output validated.
+golden() {
+	check_golden "$1"
+	validate_ocsf "$BATS_TEST_TMPDIR/$1.out"
+}
+
+# big_line FILE BYTES ID: one line of exactly BYTES bytes (newline not
+# counted): the device {"id":ID} padded with spaces, valid JSON.
+big_line() {
+	python3 -c 'import sys
+head = "{\"id\":\"%s\"}" % sys.argv[2]
+sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" >>"$1"
+}
+
+# ---- golden files -----------------------------------------------------------
+
+@test "golden: the 4 sample devices, one per line" {
+	sample_ndjson >"$BATS_TEST_TMPDIR/sample.ndjson"
+	expect_file "golden input vs reference sample" "$GOLDEN/sample.in.ndjson" \
+		"$BATS_TEST_TMPDIR/sample.ndjson"
+	golden sample
+}
+
+@test "golden: the sample as one array line (a saved API page) gives the same records" {
+	expect_file "page output vs NDJSON output" "$GOLDEN/sample-page.out.ndjson" \
+		"$GOLDEN/sample.out.ndjson"
+	golden sample-page
+}
+
+@test "golden: every tests/golden/*.in.ndjson matches its expected files" {
+	local f name failed=()
+	: >"$BATS_TEST_TMPDIR/all.ndjson"
+	for f in "$GOLDEN"/*.in.ndjson; do
+		name=${f##*/}
+		name=${name%.in.ndjson}
+		check_golden "$name" || failed+=("$name")
+		cat "$BATS_TEST_TMPDIR/$name.out" >>"$BATS_TEST_TMPDIR/all.ndjson"
+	done
+	for f in "$GOLDEN"/*; do
+		case $f in
+		*.in.ndjson | *.out.ndjson) ;;
+		*.err | *.rej) [ -f "${f%.*}.in.ndjson" ] || failed+=("stray ${f##*/}") ;;
+		*) failed+=("stray ${f##*/}") ;;
+		esac
+	done
+	validate_ocsf "$BATS_TEST_TMPDIR/all.ndjson"
+	expect_eq "failed cases" "${failed[*]}" ""
+}
+
+# ---- mapping ----------------------------------------------------------------
+
+@test "mapping: a device with only an id gives the constant part in the spec's order" {
+	run --separate-stderr "$OKTA2OCSF" -t "$T" <<<'{"id":"only-id"}'
+	expect_status 0
+	expect_stdout "$(record only-id)"
+	expect_stderr ""
+	validate_output
+}
+
+@test "mapping: platform to os: each platform, any case, unknown, missing, null, empty, not a string" {
+	golden platform
+}
+
+@test "mapping: diskEncryptionType to DiskEncryption.partitions, every value, case, wrong type" {
+	golden disk-encryption
+}
+
+@test "mapping: is_managed from profile.managed, else from the _embedded users' managementStatus" {
+	golden managed
+}
+
+@test "mapping: profile.registered to is_compliant, booleans only" {
+	golden registered
+}
+
+@test "mapping: owner from _embedded.users[0].user: full, partial names, no id, bad email" {
+	golden owner
+}
+
+@test "mapping: enrichment Users list from serialNumber, sid, secureHardwarePresent" {
+	golden users-list
+}
+
+@test "mapping: udid, meid, and imei as a one-element imei_list" {
+	golden hardware-ids
+}
+
+@test "mapping: created and lastUpdated: offsets, fractions, impossible dates, wrong types" {
+	golden times
+}
+
+@test "mapping: fields of the wrong type are left out, not rejected" {
+	golden wrong-types
+}
+
+@test "mapping: UTF-8 names kept, quote backslash and controls escaped, / not escaped" {
+	golden names
+}
+
+@test "mapping: unmapped status, integrityJailbreak, tpmPublicKeyHash; left out when empty" {
+	golden unmapped
+}
+
+# ---- time and units ---------------------------------------------------------
+
+@test "device times do not depend on the local time zone" {
+	local tz
+	# POSIX TZ strings: no tzdata needed; odd offsets and a DST rule.
+	for tz in 'XST-5:45' 'NST3:30NDT,M3.2.0,M11.1.0' 'CHA-12:45CHD,M9.5.0/2:45,M4.1.0/3:45' 'UTC+13'; do
+		TZ=$tz check_golden times
+	done
+	validate_ocsf "$BATS_TEST_TMPDIR/times.out"
+}
+
+@test "-u s: time and every device time in integer seconds, truncated" {
+	local in='{"id":"secs","created":"2019-10-02T18:03:07.999Z","lastUpdated":"2025-09-18T14:03:27.000+02:00"}'
+	run --separate-stderr "$OKTA2OCSF" -u s -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$(record secs 1700000000 \
+		',"created_time":1570039387,"first_seen_time":1570039387,"last_seen_time":1758197007,"modified_time":1758197007')"
+	expect_stderr ""
+	validate_output
+}
+
+@test "-u ms: milliseconds, the same as the default" {
+	local in='{"id":"msecs","created":"2019-10-02T18:03:07.999Z","lastUpdated":"2025-09-18T14:03:27.000+02:00"}'
+	local want
+	want=$(record msecs 1700000000999 \
+		',"created_time":1570039387999,"first_seen_time":1570039387999,"last_seen_time":1758197007000,"modified_time":1758197007000')
+	run --separate-stderr "$OKTA2OCSF" -u ms -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$want"
+	expect_stderr ""
+	run --separate-stderr "$OKTA2OCSF" -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$want"
+	expect_stderr ""
+	validate_output
+}
+
+@test "SOURCE_DATE_EPOCH (seconds) fixes time; with -u s too" {
+	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" <<<'{"id":"sde"}'
+	expect_status 0
+	expect_stdout "$(record sde 1700000000000)"
+	expect_stderr ""
+	validate_output
+	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" -u s <<<'{"id":"sde"}'
+	expect_status 0
+	expect_stdout "$(record sde 1700000000)"
+	expect_stderr ""
+}
+
+@test "-t wins over SOURCE_DATE_EPOCH" {
+	run --separate-stderr env SOURCE_DATE_EPOCH=1600000000 "$OKTA2OCSF" -t 1234567890123 <<<'{"id":"tw"}'
+	expect_status 0
+	expect_stdout "$(record tw 1234567890123)"
+	expect_stderr ""
+	validate_output
+}
+
+@test "without -t or SOURCE_DATE_EPOCH, time is now, in ms (or s with -u s)" {
+	local before after t
+	before=$(date +%s)
+	run --separate-stderr "$OKTA2OCSF" <<<'{"id":"now"}'
+	after=$(date +%s)
+	expect_status 0
+	expect_stderr ""
+	t=${output#*\"time\":}
+	t=${t%%,*}
+	[[ $t =~ ^[0-9]+$ ]] || { echo "time is not an integer: $t" >&2; false; }
+	if [ "$t" -lt $(((before - 2) * 1000)) ] || [ "$t" -gt $(((after + 2) * 1000)) ]; then
+		echo "time $t not within [$before, $after] s" >&2
+		false
+	fi
+	expect_stdout "$(record now "$t")"
+	validate_output
+
+	before=$(date +%s)
+	run --separate-stderr "$OKTA2OCSF" -u s <<<'{"id":"now"}'
+	after=$(date +%s)
+	expect_status 0
+	t=${output#*\"time\":}
+	t=${t%%,*}
+	if [ "$t" -lt $((before - 2)) ] || [ "$t" -gt $((after + 2)) ]; then
+		echo "time $t not within [$before, $after] s" >&2
+		false
+	fi
+	expect_stdout "$(record now "$t")"
+}
+
+# ---- bad input --------------------------------------------------------------
+
+@test "reject: invalid JSON, a string, no id, empty id, id not a string; good lines go on" {
+	golden reject-lines
+}
+
+@test "reject: valid JSON scalars (number, null, true) are 'not a JSON object or array'" {
+	golden reject-scalars
+}
+
+@test "reject: array line: good elements out, bad ones alone as compact JSON, 'element N:'" {
+	golden reject-array
+}
+
+@test "reject: invalid UTF-8 in a mapped string (overlong, surrogate, > U+10FFFF, cut short)" {
+	golden reject-utf8
+}
+
+@test "reject: NUL bytes in a line" {
+	golden reject-nul
+}
+
+@test "reject: nesting depth 100, no crash, next line converted" {
+	golden reject-deep-nesting
+}
+
+@test "reject: a raw control character inside a string is not JSON" {
+	local f=$BATS_TEST_TMPDIR/ctl.ndjson
+	printf '{"id":"ctl-1"}\n{"id":"raw\ttab"}\n{"id":"raw\001soh"}\n{"id":"ctl-2"}\n' >"$f"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$BATS_TEST_TMPDIR/rej" <"$f"
+	expect_status 1
+	expect_stdout "$(records ctl-1 ctl-2)"
+	[[ $stderr == "okta2ocsf: stdin:2: invalid JSON"*$'\n'"okta2ocsf: stdin:3: invalid JSON"* ]] ||
+		expect_stderr "okta2ocsf: stdin:2: invalid JSON: ...<newline>okta2ocsf: stdin:3: invalid JSON: ..."
+	expect_rejects "$BATS_TEST_TMPDIR/rej" "$(sed -n 2p "$f")" "$(sed -n 3p "$f")"
+	validate_output
+}
+
+@test "blank and whitespace-only lines skipped, not rejected, but counted" {
+	golden reject-blank-lines
+}
+
+@test "CRLF line endings accepted" {
+	golden crlf
+	expect_file "CRLF output vs LF output" "$GOLDEN/crlf.out.ndjson" "$GOLDEN/sample.out.ndjson"
+}
+
+@test "last line without a newline accepted" {
+	golden no-final-newline
+}
+
+@test "empty input and blank-only input: no output, exit 0" {
+	run --separate-stderr "$OKTA2OCSF" -t "$T" </dev/null
+	expect_status 0
+	expect_stdout ""
+	expect_stderr ""
+	run --separate-stderr "$OKTA2OCSF" -t "$T" < <(printf '\n \r\n\t\n')
+	expect_status 0
+	expect_stdout ""
+	expect_stderr ""
+}
+
+@test "reject: a line over 16 MiB: reported, saved verbatim, the next line converted" {
+	local f=$BATS_TEST_TMPDIR/big.ndjson rej=$BATS_TEST_TMPDIR/rej
+	printf '{"id":"before-big"}\n' >"$f"
+	python3 -c 'import sys
+sys.stdout.write("{\"id\":\"huge\",\"pad\":\"" + "x" * (17 << 20) + "\"}\n")' >>"$f"
+	printf '{"id":"after-big"}\n' >>"$f"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records before-big after-big)"
+	expect_stderr "okta2ocsf: $f:2: line longer than 16777216 bytes
+okta2ocsf: 1 record rejected, saved to $rej"
+	sed -n 2p "$f" >"$BATS_TEST_TMPDIR/line2"
+	expect_file "rejects file" "$rej" "$BATS_TEST_TMPDIR/line2"
+	validate_output
+}
+
+@test "a line of exactly 16777216 bytes is accepted, one byte more is not" {
+	local f=$BATS_TEST_TMPDIR/limit.ndjson rej=$BATS_TEST_TMPDIR/rej
+	big_line "$f" 16777216 at-limit
+	big_line "$f" 16777217 over-limit
+	printf '{"id":"after-limit"}\n' >>"$f"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records at-limit after-limit)"
+	expect_stderr "okta2ocsf: $f:2: line longer than 16777216 bytes"
+	sed -n 2p "$f" >"$BATS_TEST_TMPDIR/line2"
+	expect_file "rejects file" "$rej" "$BATS_TEST_TMPDIR/line2"
+	validate_output
+}
+
+@test "messages name the file as given: absolute and relative paths" {
+	local dir=$BATS_TEST_TMPDIR
+	mkdir "$dir/sub"
+	printf '{"id":"p-1"}\n{"name":"no id"}\n{"id":"p-3"}\n' >"$dir/sub/in.ndjson"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$dir/rej" "$dir/sub/in.ndjson"
+	expect_status 1
+	expect_stdout "$(records p-1 p-3)"
+	expect_stderr "okta2ocsf: $dir/sub/in.ndjson:2: $NOID"
+	expect_rejects "$dir/rej" '{"name":"no id"}'
+	validate_output
+	cd "$dir"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" sub/in.ndjson
+	expect_status 1
+	expect_stdout "$(records p-1 p-3)"
+	expect_stderr "okta2ocsf: sub/in.ndjson:2: $NOID"
+}
+
+@test "messages say stdin for standard input, with no file or with -" {
+	local f=$BATS_TEST_TMPDIR/in.ndjson
+	printf '{"id":"s-1"}\n{"id":""}\n' >"$f"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" <"$f"
+	expect_status 1
+	expect_stdout "$(record s-1)"
+	expect_stderr "okta2ocsf: stdin:2: $NOID"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" - <"$f"
+	expect_status 1
+	expect_stdout "$(record s-1)"
+	expect_stderr "okta2ocsf: stdin:2: $NOID"
+	validate_output
+}
+
+@test "several files: records in order, line numbers restart per file" {
+	local dir=$BATS_TEST_TMPDIR
+	printf '{"id":"a-1"}\n{"x":"a2"}\n{"id":"a-3"}\n' >"$dir/a.ndjson"
+	printf '\n{"x":"stdin2"}\n{"id":"stdin-3"}\n' >"$dir/stdin.ndjson"
+	printf '{"x":"b1"}\n{"id":"b-2"}' >"$dir/b.ndjson"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" -r "$dir/rej" \
+		"$dir/a.ndjson" - "$dir/b.ndjson" <"$dir/stdin.ndjson"
+	expect_status 1
+	expect_stdout "$(records a-1 a-3 stdin-3 b-2)"
+	expect_stderr "okta2ocsf: $dir/a.ndjson:2: $NOID
+okta2ocsf: stdin:2: $NOID
+okta2ocsf: $dir/b.ndjson:1: $NOID
+okta2ocsf: 3 records rejected, saved to $dir/rej"
+	expect_rejects "$dir/rej" '{"x":"a2"}' '{"x":"stdin2"}' '{"x":"b1"}'
+	validate_output
+}
+
+@test "many lines: input order kept across read buffers and output flushes" {
+	# seq, not a shell loop: bats traces every shell command, 3000 are slow.
+	local f=$BATS_TEST_TMPDIR/many.ndjson rec
+	rec=$(record @UID@)
+	seq -f '{"id":"dev-%05g","_links":{"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}' \
+		1 3000 >"$f"
+	seq -f "${rec/@UID@/dev-%05g}" 1 3000 >"$BATS_TEST_TMPDIR/want"
+	[ "$(wc -c <"$f")" -gt 262144 ] # several read buffers
+	# shellcheck disable=SC2016 # expanded by sh, from its arguments
+	run --separate-stderr sh -c '"$1" -t "$2" <"$3" >"$4"' sh "$OKTA2OCSF" "$T" "$f" \
+		"$BATS_TEST_TMPDIR/got"
+	expect_status 0
+	expect_file stdout "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+	expect_stderr ""
+	validate_ocsf "$BATS_TEST_TMPDIR/got"
+}
+
+@test "a write error on stdout is a failure, not a silent success" {
+	# shellcheck disable=SC2016 # expanded by sh, from its arguments
+	run --separate-stderr sh -c '"$1" -t "$2" <"$3" >/dev/full' sh "$OKTA2OCSF" "$T" \
+		"$GOLDEN/sample.in.ndjson"
+	[ "$status" -ne 0 ] || expect_status "non-zero"
+	expect_stdout ""
+	[[ $stderr == "okta2ocsf: "*stdout* ]] || expect_stderr "okta2ocsf: stdout: ..."
+}
+
+# ---- options ----------------------------------------------------------------
+
+@test "-h and --help print the usage on stdout and exit 0" {
+	local opt
+	for opt in -h --help; do
+		run --separate-stderr "$OKTA2OCSF" "$opt"
+		expect_status 0
+		[[ $output == "usage: okta2ocsf "* ]] || expect_stdout "usage: okta2ocsf ..."
+		expect_stderr ""
+	done
+}
+
+@test "-V and --version print the version and exit 0" {
+	local opt
+	for opt in -V --version; do
+		run --separate-stderr "$OKTA2OCSF" "$opt"
+		expect_status 0
+		[[ $output =~ ^okta2ocsf\ [0-9]+\.[0-9]+ ]] || expect_stdout "okta2ocsf N.N..."
+		expect_stderr ""
+	done
+}
+
+@test "an unknown option exits 64 with the usage on stderr and nothing on stdout" {
+	local opt
+	for opt in -z --bogus; do
+		run --separate-stderr "$OKTA2OCSF" "$opt" </dev/null
+		expect_status 64
+		expect_stdout ""
+		[[ $stderr == *"usage: okta2ocsf "* ]] || expect_stderr "...usage: okta2ocsf ..."
+	done
+}
+
+@test "option errors from getopt carry the 'okta2ocsf: ' prefix" {
+	local opt line
+	for opt in -z --bogus -t; do
+		run --separate-stderr "$OKTA2OCSF" "$opt" </dev/null
+		expect_status 64
+		line=${stderr%%$'\n'*}
+		[[ $line == "okta2ocsf: "* ]] || expect_eq "first stderr line for $opt" "$line" "okta2ocsf: ..."
+	done
+}
+
+@test "-u with anything but ms or s exits 64" {
+	local v
+	for v in x ms2 S ''; do
+		run --separate-stderr "$OKTA2OCSF" -u "$v" </dev/null
+		expect_status 64
+		expect_stdout ""
+		[[ $stderr == "okta2ocsf: "*"-u"* ]] || expect_stderr "okta2ocsf: ...-u..."
+	done
+}
+
+@test "-t with a bad number exits 64" {
+	local v
+	for v in abc -1 1.5 12x ''; do
+		run --separate-stderr "$OKTA2OCSF" -t "$v" <<<'{"id":"x"}'
+		expect_status 64
+		expect_stdout ""
+		[[ $stderr == "okta2ocsf: "*"-t"* ]] || expect_stderr "okta2ocsf: ...-t..."
+	done
+}
+
+@test "SOURCE_DATE_EPOCH that is not a number exits 78" {
+	run --separate-stderr env SOURCE_DATE_EPOCH=abc "$OKTA2OCSF" <<<'{"id":"x"}'
+	expect_status 78
+	expect_stdout ""
+	[[ $stderr == "okta2ocsf: "*SOURCE_DATE_EPOCH* ]] || expect_stderr "okta2ocsf: ...SOURCE_DATE_EPOCH..."
+}
+
+@test "a missing input file is named, the other files are still converted, exit non-zero" {
+	local dir=$BATS_TEST_TMPDIR
+	printf '{"id":"m-1"}\n' >"$dir/a.ndjson"
+	printf '{"id":"m-2"}\n' >"$dir/b.ndjson"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" "$dir/a.ndjson" "$dir/missing.ndjson" "$dir/b.ndjson"
+	[ "$status" -ne 0 ] || expect_status "non-zero"
+	expect_stdout "$(records m-1 m-2)"
+	[[ $stderr == "okta2ocsf: $dir/missing.ndjson: "* && $stderr != *$'\n'* ]] ||
+		expect_stderr "okta2ocsf: $dir/missing.ndjson: <reason> (one line)"
+	validate_output
+}
+
+@test "-q silences the summary line but not the reject messages" {
+	local f=$BATS_TEST_TMPDIR/in.ndjson rej=$BATS_TEST_TMPDIR/rej
+	printf '{"id":"q-1"}\n[1\n{"id":"q-3"}\n' >"$f"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" -r "$rej" <"$f"
+	expect_status 1
+	expect_stdout "$(records q-1 q-3)"
+	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the line ends inside a value
+okta2ocsf: 1 record rejected, saved to $rej"
+	expect_rejects "$rej" '[1'
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" <"$f"
+	expect_status 1
+	expect_stdout "$(records q-1 q-3)"
+	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the line ends inside a value"
+	expect_rejects "$rej" '[1'
+	validate_output
+}
+
+@test "-v adds detail on stderr, stdout unchanged" {
+	run --separate-stderr "$OKTA2OCSF" -v -t "$T" <<<'{"id":"v-1"}'
+	expect_status 0
+	expect_stdout "$(record v-1)"
+	[[ $stderr == "okta2ocsf: "* ]] || expect_stderr "okta2ocsf: ... (a detail line)"
+	validate_output
+}
