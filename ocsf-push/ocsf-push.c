@@ -497,8 +497,11 @@ push(struct lreader *lr)
 	size_t len = 0;
 
 	for (;;) {
-		if (got_signal)
+		if (got_signal) {
+			if (held)	/* read, but in no batch yet */
+				save_failed(line, len);
 			return -1;
+		}
 		/* Input, as long as there is room for it. */
 		while (reading) {
 			if (!held && (r = lreader_get(lr, &line, &len)) != LR_LINE) {
@@ -546,7 +549,8 @@ push(struct lreader *lr)
 
 		/* Sleep until input, a socket, a signal or a deadline. */
 		wake = 1000;
-		if (cur != NULL && cur->n > 0 && reading)
+		/* A batch that is due but has no slot waits for the sockets. */
+		if (cur != NULL && cur->n > 0 && reading && free_slot() != NULL)
 			wake = cur->t_first + opt.interval_ms - now;
 		if (next >= 0 && next - now < wake)
 			wake = next - now;
@@ -621,7 +625,7 @@ static void
 configure(void)
 {
 	static const char path[] = "/api/v2/asset-management/asset-connector/";
-	char *base = NULL, *uuid = NULL, ua[128];
+	char *base = NULL, *uuid = NULL, ua[256];
 	struct origin o;
 	const char *e;
 	size_t n;

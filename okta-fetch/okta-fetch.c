@@ -600,7 +600,7 @@ main(int argc, char *argv[])
 	};
 	struct fetch f;
 	const char *url_opt = NULL, *commit = NULL, *e;
-	char *url, *search = NULL, ua[128], stamp[64], statenext[PATH_MAX];
+	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
 	double secs;
 	int c;

@@ -1,0 +1,777 @@
+#!/usr/bin/env bats
+# ocsf-push against the Sekoia intake fixture (tests/fixtures/intake.py).
+#
+# Every case checks the "no data loss" rule of SPEC.md: what the intake
+# recorded plus what FAILED holds is the input, line for line (in order
+# with -P 1, sorted otherwise), and asserts the exit status and the
+# message on stderr.
+
+load helper
+
+UUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	REC=$T/rec
+	export SEKOIA_API_KEY=test-key SEKOIA_CONNECTOR_UUID=$UUID
+}
+
+# ---- helpers ---------------------------------------------------------
+
+fail() {
+	printf '%s\n' "$@" >&2
+	return 1
+}
+
+# intake ARGS...: the fixture, recording into $REC; SEKOIA_BASE_URL set.
+intake() {
+	start_intake --record "$REC" "$@"
+	export SEKOIA_BASE_URL=$INTAKE_URL
+}
+
+# gen N [BYTES]: N distinct JSON object lines with non-ASCII text and a
+# \u escape, each padded to exactly BYTES bytes when BYTES is given.
+gen() {
+	python3 - "$@" <<'EOF'
+import sys
+n = int(sys.argv[1])
+size = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+for i in range(1, n + 1):
+    fmt = '{"n":%d,"class_uid":5001,"s":"\u00e9/\\u00e9","pad":"%s"}'
+    line = fmt % (i, "")
+    if size:
+        line = fmt % (i, "x" * (size - len(line.encode())))
+        assert len(line.encode()) == size
+    print(line)
+EOF
+}
+
+# norm: each line re-serialized as the intake records it; lines that are
+# not JSON pass unchanged.
+norm() {
+	python3 -c 'import json, sys
+out = sys.stdout.buffer
+for l in sys.stdin.buffer:
+    l = l.rstrip(b"\n")
+    try:
+        o = json.loads(l)
+    except ValueError:
+        out.write(l + b"\n")
+        continue
+    out.write(json.dumps(o, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")'
+}
+
+# recorded: every item the intake accepted, in order.
+recorded() {
+	cat "$REC/$UUID.ndjson" 2>/dev/null || true
+}
+
+# pick FILE N...: lines N... of FILE; omit FILE N...: the other lines.
+pick() {
+	local f=$1 s=
+	shift
+	for n in "$@"; do s="$s${n}p;"; done
+	sed -n "$s" "$f"
+}
+omit() {
+	local f=$1 s=
+	shift
+	for n in "$@"; do s="$s${n}d;"; done
+	sed "$s" "$f"
+}
+
+# push ARGS... [<input]: ocsf-push (60 s guard), FAILED (stdout) in
+# $T/failed, stderr in $T/err and $err, exit status in $status.
+push() {
+	status=0
+	timeout 60 "$OCSF_PUSH" "$@" >"$T/failed" 2>"$T/err" 3>&- || status=$?
+	err=$(cat "$T/err")
+}
+
+assert_status() {
+	[ "$status" -eq "$1" ] ||
+		fail "exit status $status, expected $1; stderr:" "$err"
+}
+
+# assert_err REGEX: some stderr line matches the extended regex.
+assert_err() {
+	grep -Eq -- "$1" "$T/err" ||
+		fail "no stderr line matches: $1" "stderr:" "$err"
+}
+
+# assert_split INPUT N...: FAILED is exactly lines N... of INPUT (bytes),
+# and the intake recorded exactly the other lines, in order, once.
+assert_split() {
+	local input=$1
+	shift
+	pick "$input" "$@" >"$T/exp.failed"
+	omit "$input" "$@" | norm >"$T/exp.rec"
+	recorded >"$T/got.rec"
+	cmp -s "$T/exp.failed" "$T/failed" ||
+		fail "FAILED differs from input lines ${*:-(none)}:" \
+		    "$(diff "$T/exp.failed" "$T/failed")" "stderr:" "$err"
+	cmp -s "$T/exp.rec" "$T/got.rec" ||
+		fail "recorded items differ from the input minus ${*:-(none)}:" \
+		    "$(diff "$T/exp.rec" "$T/got.rec")" "stderr:" "$err"
+}
+
+# assert_union INPUT: recorded + FAILED is INPUT, sorted, each line once.
+assert_union() {
+	norm <"$1" | sort >"$T/exp.all"
+	{ recorded; cat "$T/failed"; } | norm | sort >"$T/got.all"
+	cmp -s "$T/exp.all" "$T/got.all" ||
+		fail "recorded + FAILED is not the input:" \
+		    "$(diff "$T/exp.all" "$T/got.all")" "stderr:" "$err"
+}
+
+# reqs FIELD: FIELD of every request in requests.log, in log order.
+reqs() {
+	python3 -c 'import json, sys
+vals = []
+try:
+    with open(sys.argv[2]) as f:
+        for l in f:
+            v = json.loads(l)[sys.argv[1]]
+            vals.append("null" if v is None else str(v))
+except FileNotFoundError:
+    pass
+print(" ".join(vals))' "$1" "$REC/requests.log"
+}
+
+nreqs() {
+	count_lines "$REC/requests.log"
+}
+
+# assert_summary: the stderr summary line (lines read, accepted, ...).
+assert_summary() {
+	assert_err "^ocsf-push: $1 lines read, $2 accepted, [0-9]+ batch(es)?, [0-9]+ retr(y|ies), $3 rejected, $4 failed \(saved to [^)]*\), [0-9.]+ s$"
+}
+
+# assert_retry_lines STATUS... : one "retrying" line per retry, in order,
+# each naming the status, the delay and the retries left (counting down).
+assert_retry_lines() {
+	local lines i=0 left prev=
+	mapfile -t lines < <(grep 'retrying' "$T/err")
+	[ "${#lines[@]}" -eq $# ] ||
+		fail "expected $# retry lines, got ${#lines[@]}:" "$err"
+	for s in "$@"; do
+		[[ ${lines[$i]} =~ ^ocsf-push:\ .*$s.*\ in\ [0-9]+(\.[0-9]+)?\ s\ \(([0-9]+)\ retr(y|ies)\ left\)$ ]] ||
+			fail "retry line $i does not give $s, delay, retries left:" "${lines[$i]}"
+		left=${BASH_REMATCH[2]}
+		[ -z "$prev" ] || [ "$left" -eq $((prev - 1)) ] ||
+			fail "retries left do not count down: ${lines[*]}"
+		prev=$left
+		i=$((i + 1))
+	done
+}
+
+# wait_for SECS CMD...: poll until CMD succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for: $*"
+		sleep 0.05
+	done
+}
+
+has_requests() { [ "$(nreqs)" -ge "$1" ]; }
+
+# wait_exit PID SECS: reap a background child (SIGKILL after SECS);
+# sets status.
+wait_exit() {
+	local pid=$1 deadline=$((SECONDS + $2))
+	while [ -d "/proc/$pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.05
+	done
+	status=0
+	wait "$pid" || status=$?
+	err=$(cat "$T/err")
+}
+
+# ---- batching --------------------------------------------------------
+
+@test "ocsf-push: -b 3 sends 10 lines as 3,3,3,1 on one connection, each once" {
+	intake
+	gen 10 >"$T/in"
+	push -b 3 <"$T/in"
+	assert_status 0
+	[ "$(reqs items)" = "3 3 3 1" ] || fail "items per request: $(reqs items)"
+	[ "$(reqs status)" = "200 200 200 200" ]
+	assert_split "$T/in"
+	[ ! -s "$T/failed" ]
+	assert_summary 10 10 0 0
+	# keep-alive: one connection; the User-Agent names the program
+	[ "$(reqs conn | tr ' ' '\n' | sort -u | wc -l)" -eq 1 ] ||
+		fail "connections: $(reqs conn)"
+	reqs user_agent | grep -q '^ocsf-push/[0-9]'
+}
+
+@test "ocsf-push: by default a batch holds 100 items" {
+	intake
+	gen 250 >"$T/in"
+	push <"$T/in"
+	assert_status 0
+	[ "$(reqs items)" = "100 100 50" ] || fail "items per request: $(reqs items)"
+	assert_split "$T/in"
+}
+
+@test "ocsf-push: -B caps every body, and batches are filled up to the cap" {
+	intake
+	gen 20 300 >"$T/in"
+	push -B 1024 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ ! -s "$T/failed" ]
+	assert_summary 20 20 0 0
+	# every body <= 1024 bytes, and each batch took lines until the next
+	# one would have passed the cap (greedy, as the spec reads)
+	python3 - "$T/in" "$REC/requests.log" 1024 <<'EOF'
+import json, sys
+lens = [len(l.rstrip(b"\n")) for l in open(sys.argv[1], "rb")]
+cap = int(sys.argv[3])
+head = len('{"version":1,"items":[') + len("]}")
+want, cur = [], []
+for n in lens:
+    if cur and head + sum(cur) + len(cur) + n > cap:
+        want.append(cur)
+        cur = []
+    cur.append(n)
+want.append(cur)
+log = [json.loads(l) for l in open(sys.argv[2])]
+got = [(r["items"], r["bytes"]) for r in log]
+exp = [(len(b), head + sum(b) + len(b) - 1) for b in want]
+assert all(b <= cap for _, b in got), got
+assert got == exp, (got, exp)
+EOF
+}
+
+@test "ocsf-push: a line too large for -B alone is rejected (FILE:LINE), saved verbatim" {
+	intake
+	# -B 1024 leaves 1000 bytes for a lone item: 1000 fits, 1001 does
+	# not, and a 3000-byte line is longer than the reader's limit
+	{
+		gen 2 200
+		gen 1 1001 | sed 's/"n":1/"n":3/'
+		gen 1 1000 | sed 's/"n":1/"n":4/'
+		gen 1 3000 | sed 's/"n":1/"n":5/'
+		gen 1 200 | sed 's/"n":1/"n":6/'
+	} >"$T/in.ndjson"
+	push -B 1024 "$T/in.ndjson"
+	assert_status 1
+	assert_split "$T/in.ndjson" 3 5
+	assert_err "^ocsf-push: $T/in.ndjson:3: .*-B"
+	assert_err "^ocsf-push: $T/in.ndjson:5: .*-B"
+	[ "$(grep -c "in.ndjson:[0-9]*:" "$T/err")" -eq 2 ] || fail "$err"
+	python3 -c 'import json, sys
+assert all(json.loads(l)["bytes"] <= 1024 for l in open(sys.argv[1]))' \
+		"$REC/requests.log"
+	assert_summary 6 4 2 2
+}
+
+@test "ocsf-push: -i sends a slow producer's partial batch before more input comes" {
+	intake
+	producer() {
+		date +%s.%N >"$T/t0"
+		printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n'
+		sleep 3
+		date +%s.%N >"$T/t3"
+		printf '{"n":3,"line":"L3"}\n'
+	}
+	printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n{"n":3,"line":"L3"}\n' >"$T/in"
+	push -i 1 -b 100 < <(producer)
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs items)" = "2 1" ] || fail "items per request: $(reqs items)"
+	# the first request came about 1 s after L1, before L3 was written;
+	# the second after it
+	python3 - "$REC/requests.log" "$(cat "$T/t0")" "$(cat "$T/t3")" <<'EOF'
+import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1])]
+t0, t3 = float(sys.argv[2]), float(sys.argv[3])
+assert 0.8 <= t[0] - t0 <= 2.5, ("first request after", t[0] - t0)
+assert t[0] < t3, ("first request not before L3", t[0], t3)
+assert t[1] >= t3, ("second request before L3", t[1], t3)
+EOF
+}
+
+@test "ocsf-push: an overdue partial batch waiting for a free slot does not spin" {
+	# batch 1,2 is in flight for 2 s; line 3 comes at 0.3 s and is due at
+	# 0.5 s, but the only slot is busy until 2 s: that wait must sleep
+	intake --latency 2000
+	printf '{"n":1}\n{"n":2}\n{"n":3}\n' >"$T/in"
+	local TIMEFORMAT='%U %S'
+	{ time push -b 2 -i 0.2 < <(
+		printf '{"n":1}\n{"n":2}\n'
+		sleep 0.3
+		printf '{"n":3}\n'
+		sleep 2.5
+	); } 2>"$T/time"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs items)" = "2 1" ]
+	awk '{ exit !($1 + $2 < 0.2) }' "$T/time" ||
+		fail "CPU time (user sys) while waiting: $(cat "$T/time")"
+}
+
+# ---- retries ---------------------------------------------------------
+
+@test "ocsf-push: 503 then 429 are retried (Retry-After honoured), delivered once" {
+	intake --fault 503@1 --fault 429@2 --retry-after 1
+	gen 10 >"$T/in"
+	push --max-retries 3 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs status)" = "503 429 200" ] || fail "statuses: $(reqs status)"
+	assert_retry_lines 503 429
+	grep 'retrying' "$T/err" | sed -n 2p | grep -q ' in 1\.0 s '
+	assert_err "^ocsf-push: .* 2 retries, 0 rejected, 0 failed"
+	python3 -c 'import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1])]
+assert t[2] - t[1] >= 0.95, ("429 Retry-After: 1 not honoured", t[2] - t[1])' \
+		"$REC/requests.log"
+}
+
+@test "ocsf-push: a 429 whose Retry-After is an HTTP date is honoured" {
+	intake --fault 429date@1 --retry-after 1
+	gen 4 >"$T/in"
+	push --max-retries 2 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs status)" = "429 200" ] || fail "statuses: $(reqs status)"
+	assert_retry_lines 429
+	python3 -c 'import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1])]
+assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
+		"$REC/requests.log"
+}
+
+@test "ocsf-push: 408 and 500 are retried too" {
+	intake --fault 408@1 --fault 500@2
+	gen 5 >"$T/in"
+	push --max-retries 2 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs status)" = "408 500 200" ] || fail "statuses: $(reqs status)"
+	assert_retry_lines 408 500
+}
+
+@test "ocsf-push: retries run out: exit 75, FAILED is the whole input, no request after" {
+	intake --fault '503@*'
+	gen 10 >"$T/in"
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 75
+	assert_split "$T/in" 1 2 3 4 5 6 7 8 9 10
+	# 1 + 2 retries of the first batch, then nothing
+	[ "$(nreqs)" -eq 3 ] || fail "requests: $(nreqs)"
+	[ "$(reqs items)" = "2 2 2" ]
+	assert_retry_lines 503 503
+	# no Retry-After: full jitter, base 1 s: at most 1 s, then 2 s
+	grep retrying "$T/err" | sed -E 's/.* in ([0-9.]+) s .*/\1/' |
+		awk 'NR == 1 && $1 > 1.0 || NR == 2 && $1 > 2.0 { bad = 1 }
+		    END { exit bad }' || fail "backoff out of bounds:" "$err"
+	assert_err '^ocsf-push: HTTP 503.*giving up after 2 retries'
+	assert_summary 10 0 0 10
+}
+
+@test "ocsf-push: a Retry-After longer than --max-wait counts as retries running out" {
+	intake --fault '429@*' --retry-after 30
+	gen 4 >"$T/in"
+	SECONDS=0
+	push --max-wait 2 <"$T/in"
+	assert_status 75
+	[ "$SECONDS" -lt 10 ]
+	assert_split "$T/in" 1 2 3 4
+	[ "$(nreqs)" -eq 1 ]
+	assert_err '^ocsf-push: HTTP 429.*30 s.*--max-wait'
+}
+
+@test "ocsf-push: a dropped connection is retried and the batch delivered exactly once" {
+	intake --fault drop@1
+	gen 6 >"$T/in"
+	push -b 3 --max-retries 2 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs items)" = "3 3 3" ] || fail "items per request: $(reqs items)"
+	[ "$(reqs status)" = "null 200 200" ]
+	assert_retry_lines 'Empty reply'
+	assert_summary 6 6 0 0
+}
+
+# ---- refusals --------------------------------------------------------
+
+@test "ocsf-push: 400 on one batch: it goes to FAILED with the API's words, the run goes on" {
+	intake --fault 400@2
+	gen 6 >"$T/in"
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 3 4
+	[ "$(reqs status)" = "200 400 200" ] || fail "statuses: $(reqs status)"
+	assert_err '^ocsf-push: .*400.*(INVALID_ITEMS.*invalid items|invalid items.*INVALID_ITEMS)'
+	assert_summary 6 4 0 2
+	# FAILED replays as is and finishes the job
+	cp "$T/failed" "$T/replay"
+	push -b 2 <"$T/replay"
+	assert_status 0
+	[ ! -s "$T/failed" ]
+	gen 6 | norm | sort >"$T/exp"
+	recorded | sort | cmp - "$T/exp"
+}
+
+@test "ocsf-push: 413 on one batch: it goes to FAILED, the rest is delivered, exit 1" {
+	intake --fault 413@2
+	gen 6 >"$T/in"
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 3 4
+	[ "$(reqs status)" = "200 413 200" ] || fail "statuses: $(reqs status)"
+	assert_err '^ocsf-push: .*413.*(TOO_LARGE|payload too large)'
+}
+
+@test "ocsf-push: 401: exit 77 after one request, all the input in FAILED" {
+	intake --fault 401@1
+	gen 6 >"$T/in"
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 77
+	assert_split "$T/in" 1 2 3 4 5 6
+	[ "$(nreqs)" -eq 1 ] || fail "requests: $(nreqs)"
+	assert_err '^ocsf-push: .*401'
+	assert_summary 6 0 0 6
+}
+
+@test "ocsf-push: 403, and a wrong key, exit 77 with no further request" {
+	intake --fault 403@2
+	gen 6 >"$T/in"
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 77
+	assert_split "$T/in" 3 4 5 6
+	[ "$(nreqs)" -eq 2 ]
+	assert_err '^ocsf-push: .*403'
+	stop_servers
+	rm -rf "$REC"
+	intake --key other-key
+	push -b 2 --max-retries 2 <"$T/in"
+	assert_status 77
+	assert_split "$T/in" 1 2 3 4 5 6
+	[ "$(reqs status)" = "401" ]
+	assert_err '^ocsf-push: .*401'
+}
+
+# ---- input -----------------------------------------------------------
+
+@test "ocsf-push: lines that are no JSON object are rejected with their line numbers" {
+	intake
+	{
+		printf '%s\n' '{"n":1,"class_uid":5001}' '{"n":2, not json' \
+		    '{"n":3,"class_uid":5001}' '[{"n":4}]' \
+		    '{"n":5,"class_uid":5001,"s":"\u00e9"}' '42' \
+		    '{"n":7,"class_uid":5001}'
+		printf '{"n":8,"s":"\xff"}\n'		# not UTF-8
+		printf '{"n":9}\r\n'			# CRLF: accepted
+		printf '%s\n' '{"n":10} x' 'null' '{}'
+	} >"$T/in.ndjson"
+	push -b 2 "$T/in.ndjson"
+	assert_status 1
+	sed 's/\r$//' "$T/in.ndjson" >"$T/in.lf"
+	assert_split "$T/in.lf" 2 4 6 8 10 11
+	local n
+	for n in 2 4 6 8 10 11; do
+		assert_err "^ocsf-push: $T/in.ndjson:$n: "
+	done
+	assert_err "^ocsf-push: $T/in.ndjson:4: .*object"
+	[ "$(grep -c 'in.ndjson:[0-9]*:' "$T/err")" -eq 6 ] || fail "$err"
+	# no request carried a bad line: every one was accepted
+	[ "$(reqs status)" = "200 200 200" ] || fail "statuses: $(reqs status)"
+	assert_summary 12 6 6 6
+}
+
+@test "ocsf-push: with several files, messages name the file and count its lines" {
+	intake
+	# a.ndjson has no final newline: its last line stays its own
+	printf '{"f":"a","n":1}\noops\n{"f":"a","n":3}' >"$T/a.ndjson"
+	printf '%s\n' 'true' '{"f":"b","n":2}' '"str"' '{"f":"b","n":4}' >"$T/b.ndjson"
+	{ cat "$T/a.ndjson"; echo; cat "$T/b.ndjson"; } >"$T/all"
+	push "$T/a.ndjson" "$T/b.ndjson"
+	assert_status 1
+	assert_split "$T/all" 2 4 6
+	assert_err "^ocsf-push: $T/a.ndjson:2: "
+	assert_err "^ocsf-push: $T/b.ndjson:1: "
+	assert_err "^ocsf-push: $T/b.ndjson:3: "
+	[ "$(grep -c '\.ndjson:[0-9]*:' "$T/err")" -eq 3 ] || fail "$err"
+}
+
+@test "ocsf-push: -f FILE appends failed lines and keeps what was there" {
+	intake --fault 400@1
+	printf 'earlier line 1\nearlier line 2\n' >"$T/failed.ndjson"
+	gen 4 >"$T/in"
+	push -q -b 2 -f "$T/failed.ndjson" <"$T/in"
+	assert_status 1
+	[ ! -s "$T/failed" ] || fail "stdout is not empty with -f"
+	{ printf 'earlier line 1\nearlier line 2\n'; pick "$T/in" 1 2; } |
+		cmp - "$T/failed.ndjson"
+	# FAILED file + recorded == input
+	cp "$T/failed.ndjson" "$T/failed"
+	sed -i 1,2d "$T/failed"
+	assert_split "$T/in" 1 2
+	# -q: only errors, no summary
+	if grep -q 'lines read' "$T/err"; then fail "-q printed: $err"; fi
+	assert_err '400'
+}
+
+@test "ocsf-push: FAILED that cannot be written is loud: exit 75" {
+	intake --fault 400@1
+	gen 4 >"$T/in"
+	push -b 2 -f /dev/full <"$T/in"
+	assert_status 75
+	assert_err '^ocsf-push: .*/dev/full.*(write error|No space left)'
+	assert_err '^ocsf-push: .*could not be saved to /dev/full'
+	pick "$T/in" 3 4 | norm | cmp - <(recorded)
+}
+
+# ---- signals ---------------------------------------------------------
+
+# start_push_fifo ARGS...: ocsf-push in the background reading $T/fifo,
+# fed by $T/in then kept open; PUSH_PID and PROD_PID set.
+start_push_fifo() {
+	mkfifo "$T/fifo"
+	"$OCSF_PUSH" "$@" <"$T/fifo" >"$T/failed" 2>"$T/err" 3>&- &
+	PUSH_PID=$!
+	sh -c 'cat "$1"; exec sleep 60' sh "$T/in" >"$T/fifo" 2>/dev/null 3>&- &
+	PROD_PID=$!
+	SERVER_PIDS+=("$PUSH_PID" "$PROD_PID")
+}
+
+@test "ocsf-push: SIGTERM with a batch in flight: it finishes, the rest goes to FAILED, exit 75" {
+	# the intake records before its 2 s latency: the batch in flight is
+	# accepted within the 5 s grace, so nothing is both recorded and failed
+	intake --latency 2000
+	gen 5 >"$T/in"
+	start_push_fifo -b 3 -i 60
+	wait_for 10 has_requests 1
+	sleep 0.3
+	kill -TERM "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	kill "$PROD_PID" 2>/dev/null || true
+	assert_status 75
+	assert_split "$T/in" 4 5
+	[ "$(nreqs)" -eq 1 ]
+	assert_err '^ocsf-push: .*(Terminated|TERM).*stopping'
+}
+
+@test "ocsf-push: SIGTERM with a hung request: 5 s grace, then every line read to FAILED" {
+	# hang: the intake records the batch at once and never answers in
+	# time; once the grace is over that batch goes to FAILED as well (the
+	# documented "accepted but not acknowledged" case)
+	intake --fault hang@1 --hang-seconds 30
+	gen 5 >"$T/in"
+	start_push_fifo -b 3 -i 60
+	wait_for 10 has_requests 1
+	sleep 0.3
+	SECONDS=0
+	kill -TERM "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	kill "$PROD_PID" 2>/dev/null || true
+	assert_status 75
+	[ "$SECONDS" -ge 4 ] && [ "$SECONDS" -le 8 ] ||
+		fail "stopped after $SECONDS s, the grace is 5 s"
+	[ "$(reqs fault)" = "hang" ]
+	sort "$T/in" | cmp - <(sort "$T/failed") ||
+		fail "FAILED is not every line read:" "$(cat "$T/failed")"
+	pick "$T/in" 1 2 3 | norm | cmp - <(recorded)
+	assert_err '^ocsf-push: .*(Terminated|TERM).*stopping'
+}
+
+@test "ocsf-push: SIGINT while a full batch waits for a free slot: no line is lost" {
+	# -b 2: batch 1,2 in flight (2 s latency), batch 3,4 full and waiting
+	# for the slot, line 5 taken from the input and held, 6-10 buffered
+	intake --latency 2000
+	gen 10 >"$T/in"
+	start_push_fifo -b 2 -i 60
+	wait_for 10 has_requests 1
+	sleep 0.3
+	kill -INT "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	kill "$PROD_PID" 2>/dev/null || true
+	assert_status 75
+	[ "$(nreqs)" -eq 1 ]
+	pick "$T/in" 1 2 | norm | cmp - <(recorded)
+	pick "$T/in" 3 4 5 6 7 8 9 10 | sort >"$T/exp.failed"
+	sort "$T/failed" | cmp -s - "$T/exp.failed" ||
+		fail "FAILED is not lines 3-10:" "$(sort "$T/failed" | diff "$T/exp.failed" -)"
+	assert_err '^ocsf-push: .*(Interrupt|INT).*stopping'
+}
+
+@test "ocsf-push: SIGTERM during a retry wait stops at once, the batch to FAILED" {
+	intake --fault '429@*' --retry-after 30
+	gen 4 >"$T/in"
+	start_push_fifo -b 2 -i 60
+	wait_for 10 has_requests 1
+	sleep 0.3
+	SECONDS=0
+	kill -TERM "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	kill "$PROD_PID" 2>/dev/null || true
+	assert_status 75
+	[ "$SECONDS" -le 2 ] || fail "took $SECONDS s to stop"
+	[ "$(nreqs)" -eq 1 ]
+	assert_union "$T/in"
+	[ "$(recorded | wc -l)" -eq 0 ]
+}
+
+# ---- parallel --------------------------------------------------------
+
+@test "ocsf-push: -P 4 sends 200 lines in 40 batches, each once, on 2 to 4 connections" {
+	intake --latency 50
+	gen 200 >"$T/in"
+	push -P 4 -b 5 <"$T/in"
+	assert_status 0
+	[ ! -s "$T/failed" ]
+	assert_union "$T/in"
+	[ "$(recorded | wc -l)" -eq 200 ]
+	[ "$(nreqs)" -eq 40 ]
+	local conns
+	conns=$(reqs conn | tr ' ' '\n' | sort -u | wc -l)
+	[ "$conns" -ge 2 ] && [ "$conns" -le 4 ] || fail "connections: $conns"
+	assert_summary 200 200 0 0
+}
+
+@test "ocsf-push: -P 4 and a 401: no request after it, recorded + FAILED is the input" {
+	# the 401 comes at once; the three other batches in flight are
+	# recorded at once and answered 200 only 2 s later, so no slot is
+	# free before the 401 is seen
+	intake --fault 401@1 --fault hang@2-1000 --hang-seconds 2
+	gen 200 >"$T/in"
+	push -P 4 -b 5 <"$T/in"
+	assert_status 77
+	assert_union "$T/in"
+	[ "$(recorded | wc -l)" -eq 15 ]
+	# the four batches already in flight; none started after the 401
+	[ "$(nreqs)" -eq 4 ] || fail "requests: $(reqs status)"
+	[ "$(reqs status | tr ' ' '\n' | grep -c 401)" -eq 1 ]
+	assert_err '^ocsf-push: .*401'
+}
+
+# ---- dry run ---------------------------------------------------------
+
+@test "ocsf-push: -n prints each body on stdout, makes no request, needs no key" {
+	unset SEKOIA_API_KEY
+	export SEKOIA_BASE_URL=http://127.0.0.1:1
+	gen 7 >"$T/in"
+	push -n -b 3 <"$T/in"
+	assert_status 0
+	[ "$(wc -l <"$T/failed")" -eq 3 ]
+	# each line is {"version":1,"items":[...]}, the items being the input
+	# lines byte for byte
+	python3 - "$T/in" "$T/failed" <<'EOF'
+import json, sys
+lines = [l.rstrip(b"\n") for l in open(sys.argv[1], "rb")]
+bodies = [l.rstrip(b"\n") for l in open(sys.argv[2], "rb")]
+batches = [lines[0:3], lines[3:6], lines[6:7]]
+for body, items in zip(bodies, batches):
+    doc = json.loads(body)
+    assert list(doc) == ["version", "items"] and doc["version"] == 1, doc
+    assert doc["items"] == [json.loads(i) for i in items]
+    assert body == b'{"version":1,"items":[' + b",".join(items) + b"]}", body
+EOF
+}
+
+# ---- secrets ---------------------------------------------------------
+
+@test "ocsf-push: the API key never appears in any output, at -v and -vvv" {
+	local key=k3y-SECRET-1234 v
+	intake --key "$key" --fault 429@1 --fault 429@5 --retry-after 0 \
+	    --fault 400@3 --fault 400@7
+	export SEKOIA_API_KEY=$key
+	gen 6 >"$T/in"
+	for v in -v -vvv; do
+		push "$v" -b 2 --max-retries 2 <"$T/in"
+		assert_status 1
+		cat "$T/failed" "$T/err" >>"$T/all-output"
+	done
+	# -vvv traces the headers, with the credential blanked
+	grep -qi 'authorization' "$T/err"
+	if grep -rF -e "$key" -e SECRET-1234 "$T/all-output" "$REC" "$T"/INTAKE.*; then
+		fail "the key leaked"
+	fi
+}
+
+# ---- configuration ---------------------------------------------------
+
+@test "ocsf-push: no API key: exit 78 with a message" {
+	intake
+	gen 2 >"$T/in"
+	unset SEKOIA_API_KEY
+	push <"$T/in"
+	assert_status 78
+	assert_err '^ocsf-push: .*SEKOIA_API_KEY'
+	[ ! -s "$T/failed" ]
+	[ "$(nreqs)" -eq 0 ]
+}
+
+@test "ocsf-push: SEKOIA_API_KEY_FILE is read; with SEKOIA_API_KEY too, exit 78" {
+	intake --key file-key
+	gen 3 >"$T/in"
+	printf 'file-key\n' >"$T/key"
+	unset SEKOIA_API_KEY
+	SEKOIA_API_KEY_FILE=$T/key push <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	SEKOIA_API_KEY=file-key SEKOIA_API_KEY_FILE=$T/key push <"$T/in"
+	assert_status 78
+	assert_err '^ocsf-push: .*SEKOIA_API_KEY.*SEKOIA_API_KEY_FILE'
+	[ ! -s "$T/failed" ]
+	[ "$(nreqs)" -eq 1 ]
+}
+
+@test "ocsf-push: a bad or missing connector UUID: exit 78" {
+	intake
+	gen 2 >"$T/in"
+	for u in not-a-uuid 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f ../../x; do
+		SEKOIA_CONNECTOR_UUID=$u push <"$T/in"
+		assert_status 78
+		assert_err '^ocsf-push: .*SEKOIA_CONNECTOR_UUID'
+		[ ! -s "$T/failed" ]
+	done
+	unset SEKOIA_CONNECTOR_UUID
+	push <"$T/in"
+	assert_status 78
+	assert_err '^ocsf-push: .*SEKOIA_CONNECTOR_UUID'
+	[ "$(nreqs)" -eq 0 ]
+}
+
+@test "ocsf-push: a base URL that is not https, or http off loopback: exit 78" {
+	gen 2 >"$T/in"
+	for u in http://example.com http://10.0.0.1:8080 \
+	    http://localhost.example.com http://127.0.0.1.nip.io \
+	    ftp://127.0.0.1 'not a url'; do
+		SEKOIA_BASE_URL=$u push <"$T/in"
+		assert_status 78
+		assert_err '^ocsf-push: .*SEKOIA_BASE_URL'
+		[ ! -s "$T/failed" ]
+	done
+}
+
+@test "ocsf-push: bad option values: exit 64 with a message" {
+	intake
+	gen 2 >"$T/in"
+	local a
+	for a in '-b 0' '-b 10001' '-P 0' '-P 17' '-B 10' '-i 0' \
+	    '--max-retries -1' '--no-such-option'; do
+		# shellcheck disable=SC2086
+		push $a <"$T/in"
+		assert_status 64
+		assert_err '^ocsf-push: |^usage: ocsf-push'
+		[ ! -s "$T/failed" ]
+	done
+	push -b 0 <"$T/in"
+	assert_err '^ocsf-push: -b 0'
+	push -P 17 <"$T/in"
+	assert_err '^ocsf-push: -P 17'
+	push -B 10 <"$T/in"
+	assert_err '^ocsf-push: -B 10'
+	[ "$(nreqs)" -eq 0 ]
+}
