@@ -70,6 +70,26 @@ struct fetch {
 	int		 live;		/* a live counter on the terminal */
 };
 
+static struct fetch *run;	/* for the summary at exit */
+static int run_complete;
+
+/* The final line, also when a failure ends the run early. */
+static void
+summary(void)
+{
+	static int done;
+
+	if (done || run == NULL || run->check)
+		return;
+	done = 1;
+	info("%lu device%s, %lu page%s, %lu %s, %.1f s%s", run->devices,
+	    run->devices == 1 ? "" : "s", run->pages,
+	    run->pages == 1 ? "" : "s", run->retries,
+	    run->retries == 1 ? "retry" : "retries",
+	    (mono_ms() - run->t0) / 1000.0,
+	    run_complete ? "" : ": the listing is INCOMPLETE");
+}
+
 static void NORETURN
 usage(int status)
 {
@@ -602,7 +622,6 @@ main(int argc, char *argv[])
 	const char *url_opt = NULL, *commit = NULL, *e;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
-	double secs;
 	int c;
 
 	setprogname(argv);
@@ -645,12 +664,21 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("okta-fetch %s\n", VERSION);
 			return 0;
-		case OPT_SINCE:
+		case OPT_SINCE: {
+			char day[32];
+
 			f.since_arg = optarg;
+			/* A date alone means its midnight, UTC. */
+			if (strlen(optarg) == 10) {
+				snprintf(day, sizeof(day), "%sT00:00:00Z", optarg);
+				optarg = day;
+			}
 			if (iso8601_ms(optarg, strlen(optarg), &since) == -1)
-				errx(EXIT_USAGE, "--since %s: not an RFC 3339 "
-				    "time such as 2025-01-31T00:00:00Z", optarg);
+				errx(EXIT_USAGE, "--since %s: not a date or an RFC "
+				    "3339 time such as 2025-01-31T00:00:00Z",
+				    f.since_arg);
 			break;
+		}
 		case OPT_STATE:
 			f.state = optarg;
 			break;
@@ -750,6 +778,8 @@ main(int argc, char *argv[])
 	json_tokener_set_flags(f.tok, JSON_TOKENER_STRICT);
 	f.live = isatty(STDERR_FILENO) && verbosity == 1;
 	f.t0 = mono_ms();
+	run = &f;
+	atexit(summary);
 
 	url = first_url(&f, f.check ? NULL : search);
 	if (f.check) {
@@ -790,12 +820,11 @@ main(int argc, char *argv[])
 		write_atomic(statenext, stamp);
 		debug("%s: new mark %.24s", statenext, stamp);
 	}
-	secs = (mono_ms() - f.t0) / 1000.0;
-	info("%lu device%s, %lu page%s, %lu %s, %.1f s", f.devices,
-	    f.devices == 1 ? "" : "s", f.pages, f.pages == 1 ? "" : "s",
-	    f.retries, f.retries == 1 ? "retry" : "retries", secs);
+	run_complete = 1;
+	summary();
 	c = 0;
 done:
+	run = NULL;	/* f is about to go */
 	free(url);
 	free(search);
 	json_object_put(f.page);
