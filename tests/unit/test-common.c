@@ -408,9 +408,10 @@ test_env(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-	setprogname("test-common");
+	(void)argc;
+	setprogname(argv);
 	verbosity = 0;
 	test_iso8601();
 	test_num();
