@@ -86,6 +86,7 @@ check-sanitize:
 	mkdir -p build/sanitize
 	tar cf - Makefile common okta-fetch okta2ocsf ocsf-push tests/unit \
 		tests/fuzz | (cd build/sanitize && tar xf -)
+	$(MAKE) -C build/sanitize clean
 	$(MAKE) -C build/sanitize CC="$(CLANG)" CFLAGS="-O1 -g $(SANFLAGS)" \
 		LDFLAGS="$(SANFLAGS)" all tests/unit/test-common $(REPLAY)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \

@@ -798,10 +798,8 @@ main(int argc, char *argv[])
 			errx(EXIT_REFUSED, "page %lu: a Link header that cannot "
 			    "be parsed; stopping rather than missing pages",
 			    f.pages);
-		if (f.resp.link_next == NULL)
+		if ((next = f.resp.link_next) == NULL)
 			break;
-		next = f.resp.link_next;
-		f.resp.link_next = NULL;
 		if (!origin_same(&f.origin, next))
 			errx(EXIT_REFUSED, "page %lu: the next link points "
 			    "outside %s://%s:%ld; not followed, so the token "
@@ -810,6 +808,7 @@ main(int argc, char *argv[])
 		if (cursor_seen(&f, next))
 			errx(EXIT_REFUSED, "page %lu: the next link repeats a "
 			    "cursor already seen; stopping a loop", f.pages);
+		f.resp.link_next = NULL;	/* url owns it now */
 		free(url);
 		url = next;
 		pace(&f);
