@@ -27,10 +27,10 @@ MAN1 = man/okta-fetch.1 man/okta2ocsf.1 man/ocsf-push.1
 MAN7 = man/okta-ocsf.7
 HDR = common/common.h
 LIBOBJ = common/buf.o common/diag.o common/env.o common/http.o \
-	common/jsonl.o common/lineio.o common/num.o common/time.o
+	common/jscan.o common/lineio.o common/num.o common/time.o
 OBJ = okta-fetch/okta-fetch.o okta2ocsf/okta2ocsf.o ocsf-push/ocsf-push.o
-FUZZ = headers iso8601 link map pushline
-REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 \
+FUZZ = headers iso8601 jscan link map pushline
+REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 tests/fuzz/replay-jscan \
 	tests/fuzz/replay-link tests/fuzz/replay-map tests/fuzz/replay-pushline
 TESTBIN = tests/unit/test-common $(REPLAY)
 FUZZ_SECONDS = 60
@@ -66,6 +66,7 @@ tests/unit/test-common: tests/unit/test-common.o common/libcommon.a
 # The fuzz targets, replayed over their corpus without libFuzzer.
 tests/fuzz/replay-headers: tests/fuzz/fuzz-headers.c
 tests/fuzz/replay-iso8601: tests/fuzz/fuzz-iso8601.c
+tests/fuzz/replay-jscan: tests/fuzz/fuzz-jscan.c
 tests/fuzz/replay-link: tests/fuzz/fuzz-link.c
 tests/fuzz/replay-map: tests/fuzz/fuzz-map.c
 tests/fuzz/replay-pushline: tests/fuzz/fuzz-pushline.c
@@ -103,6 +104,7 @@ fuzz:
 	mkdir -p tests/fuzz/crashes
 	for t in $(FUZZ); do \
 		$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+			-fno-sanitize-recover=undefined \
 			$(ALL_CPPFLAGS) -Wno-unused-function -Wno-unused-variable -o tests/fuzz/fuzz-$$t \
 			tests/fuzz/fuzz-$$t.c common/*.c $(LIBS) || exit 1; \
 	done

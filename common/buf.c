@@ -56,8 +56,8 @@ buf_addi(struct buf *b, long long v)
 }
 
 /* Length of the well-formed UTF-8 sequence at P (RFC 3629), or 0. */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
+size_t
+utf8_char(const unsigned char *p, const unsigned char *end)
 {
 	unsigned c = *p;
 
@@ -86,7 +86,7 @@ utf8_valid(const char *s, size_t n)
 	size_t k;
 
 	while (p < end) {
-		if ((k = utf8_seq(p, end)) == 0)
+		if ((k = utf8_char(p, end)) == 0)
 			return 0;
 		p += k;
 	}
@@ -116,7 +116,7 @@ buf_json_str(struct buf *b, const char *s, size_t n)
 		    *p != '\\')
 			p++;
 		while (p < end && *p >= 0x80) {
-			if ((k = utf8_seq(p, end)) == 0) {
+			if ((k = utf8_char(p, end)) == 0) {
 				ret = -1;
 				k = 1;
 			}

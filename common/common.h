@@ -38,6 +38,7 @@
 extern const char *progname;
 extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
 extern int progress_line;	/* a live counter is on stderr's line */
+extern FILE *diag_out;
 void	 setprogname(char *[]);
 void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	 warn(const char *, ...) PRINTFLIKE(1, 2);
@@ -95,13 +96,33 @@ void	 buf_addi(struct buf *, long long);
 int	 buf_json_str(struct buf *, const char *, size_t);
 void	 buf_free(struct buf *);
 int	 utf8_valid(const char *, size_t);
+size_t	 utf8_char(const unsigned char *, const unsigned char *);
 
-/* jsonl.c */
-struct json_tokener;
-struct json_object;
-struct json_object *jsonl_parse(struct json_tokener *, const char *, size_t,
-	    const char **);
-int	 jsonl_blank(const char *, size_t);
+/* jscan.c: strict JSON into a flat token array pointing into the text. */
+enum { J_OBJECT = 1, J_ARRAY, J_STRING, J_NUMBER, J_TRUE, J_FALSE, J_NULL };
+enum { JSCAN_OK = 0, JSCAN_BAD = -1, JSCAN_SHORT = -2 };
+#define JSCAN_MAX_TOKENS	(1UL << 21)
+struct jtok {
+	uint32_t	 start, end;	/* its text (strings with their quotes) */
+	uint32_t	 next;		/* the token after its subtree */
+	uint8_t		 type;
+	uint8_t		 esc;		/* a string with backslash escapes */
+};
+struct jdoc {
+	const char	*s;
+	size_t		 len;
+	struct jtok	*t;
+	size_t		 n, cap;
+	size_t		 max_tokens;	/* 0: JSCAN_MAX_TOKENS */
+	int		 ws;		/* blanks between its inner tokens */
+	size_t		 err_at;	/* where JSCAN_BAD found the fault */
+};
+int	 jscan(struct jdoc *, const char *, size_t, const char **);
+void	 jdoc_free(struct jdoc *);
+long	 jmember(const struct jdoc *, long, const char *);
+char	*jstr_dup(const struct jdoc *, long, size_t *);
+void	 jtext(const struct jdoc *, long, struct buf *);
+int	 is_blank(const char *, size_t);
 
 /* time.c */
 int	 iso8601_ms(const char *, size_t, int64_t *);

@@ -10,6 +10,7 @@
 const char *progname = "okta-ocsf";
 int verbosity = 1;
 int progress_line;
+FILE *diag_out;			/* stderr unless set (the fuzzers) */
 
 /*
  * The program's name for diagnostics, from argv[0]; argv[0] itself is
@@ -31,6 +32,7 @@ setprogname(char *argv[])
 static void
 vdiag(const char *fmt, va_list ap, int errnum)
 {
+	FILE *fp = diag_out ? diag_out : stderr;
 	char msg[2048];
 	int n;
 
@@ -38,13 +40,13 @@ vdiag(const char *fmt, va_list ap, int errnum)
 	if (n < 0)
 		msg[0] = '\0';
 	if (progress_line) {
-		fputs("\r\033[K", stderr);
+		fputs("\r\033[K", fp);
 		progress_line = 0;
 	}
 	if (errnum)
-		fprintf(stderr, "%s: %s: %s\n", progname, msg, strerror(errnum));
+		fprintf(fp, "%s: %s: %s\n", progname, msg, strerror(errnum));
 	else
-		fprintf(stderr, "%s: %s\n", progname, msg);
+		fprintf(fp, "%s: %s\n", progname, msg);
 }
 
 void

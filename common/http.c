@@ -21,6 +21,7 @@
 #define MAX_HEADERS	1000	/* a response with more is not an API's */
 #define BACKOFF_BASE_MS	1000
 #define BACKOFF_CAP_MS	60000
+#define HINT_MAX_S	(365LL * 86400)
 
 /* Loopback hosts, the only ones plain http:// may name (for tests). */
 static int
@@ -467,18 +468,22 @@ long long
 http_hint_ms(const struct http_resp *r)
 {
 	time_t now = r->date ? r->date : (time_t)(now_ms() / 1000);
+	long long w;
 
+	/* Seconds; a year is as good as forever (found by fuzz-headers). */
 	if (r->retry_after_s >= 0)
-		return r->retry_after_s * 1000;
-	if (r->retry_after_at > 0)
-		return r->retry_after_at > now ?
-		    (long long)(r->retry_after_at - now) * 1000 : 0;
-	if (r->status == 429 && r->rl_reset != RATE_UNSET) {
-		long long w = r->rl_reset - (long long)now + 1;
-
-		return (w > 0 ? w : 1) * 1000;
-	}
-	return -1;
+		w = r->retry_after_s;
+	else if (r->retry_after_at > 0)
+		w = r->retry_after_at > now ?
+		    (long long)r->retry_after_at - (long long)now : 0;
+	else if (r->status == 429 && r->rl_reset != RATE_UNSET) {
+		w = r->rl_reset > (long long)now + HINT_MAX_S ? HINT_MAX_S :
+		    r->rl_reset - (long long)now + 1;
+		if (w < 1)
+			w = 1;
+	} else
+		return -1;
+	return (w > HINT_MAX_S ? HINT_MAX_S : w) * 1000;
 }
 
 /* What a finished request means for the caller. */

@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json.h>
-
 #include "common.h"
 
 #define BATCH_MAX	10000
@@ -75,7 +73,7 @@ static struct curl_slist *hdrs;
 static CURLM *multi;
 static struct slot slots[PAR_MAX];
 static struct batch *cur;	/* being filled */
-static struct json_tokener *tok;
+static struct jdoc doc;		/* the line being checked */
 static FILE *failed;
 static int failed_err;
 static int dead;		/* 77 or 75 or 69: no more requests */
@@ -273,15 +271,18 @@ close_batch(void)
 static const char *
 not_object(const char *line, size_t n)
 {
-	struct json_object *o;
+	static char msg[160];
 	const char *why;
-	int obj;
+	int r;
 
-	if ((o = jsonl_parse(tok, line, n, &why)) == NULL && why != NULL)
-		return why;
-	obj = json_object_is_type(o, json_type_object);
-	json_object_put(o);
-	return obj ? NULL : "not a JSON object";
+	if ((r = jscan(&doc, line, n, &why)) == JSCAN_SHORT)
+		return "invalid JSON: the line ends inside a value";
+	if (r == JSCAN_BAD) {
+		snprintf(msg, sizeof(msg), "invalid JSON: %s at byte %zu", why,
+		    doc.err_at + 1);
+		return msg;
+	}
+	return doc.t[0].type == J_OBJECT ? NULL : "not a JSON object";
 }
 
 /*
@@ -472,7 +473,7 @@ drain_buffered(struct lreader *lr)
 		nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
 
-		if (!jsonl_blank(p, k)) {
+		if (!is_blank(p, k)) {
 			st.read++;
 			save_failed(p, k > 0 && p[k - 1] == '\r' ? k - 1 : k);
 		}
@@ -523,7 +524,7 @@ push(struct lreader *lr)
 				break;
 			}
 			if (!held) {
-				if (jsonl_blank(line, len))
+				if (is_blank(line, len))
 					continue;
 				st.read++;
 			}
@@ -798,10 +799,6 @@ main(int argc, char *argv[])
 	/* A closed FAILED pipe is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH)) == NULL)
-		errx(EXIT_TEMPFAIL, "json_tokener_new: out of memory");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		errx(EXIT_TEMPFAIL, "curl_global_init failed");
 	if ((multi = curl_multi_init()) == NULL)
@@ -861,7 +858,7 @@ main(int argc, char *argv[])
 	curl_global_cleanup();
 	http_headers_free(hdrs);
 	secret_free(key);
-	json_tokener_free(tok);
+	jdoc_free(&doc);
 
 	if (failed != NULL && failed != stdout &&
 	    fshut(failed, opt.failed_name) == -1)

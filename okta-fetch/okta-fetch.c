@@ -2,9 +2,9 @@
  * okta-fetch: list every device of an Okta org (GET /api/v1/devices, every
  * page) and print each one as a compact JSON line.
  *
- * Each page is parsed as it arrives (one json-c tokener fed from curl's
- * write callback) and printed once it is complete, so memory is bounded by
- * one page and a page cut short is retried, never printed half.
+ * Each page is kept whole, checked and split by the tokenizer of
+ * common/jscan.c, and each device's own bytes are printed: memory is
+ * bounded by one page, and a page cut short is retried, never printed half.
  */
 #include <sys/stat.h>
 
@@ -17,8 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-#include <json.h>
 
 #include "common.h"
 
@@ -55,10 +53,12 @@ struct fetch {
 	struct http_resp resp;
 	char		 errbuf[CURL_ERROR_SIZE];
 	long		 status;	/* known once the body starts */
-	struct json_tokener *tok;
-	struct json_object *page;
-	enum json_tokener_error jerr;
-	int		 jdone, jtrailing;
+	struct buf	 body;		/* a 2xx page as it arrives */
+	int		 body_big;	/* it passed MAX_PAGE_BYTES */
+	struct jdoc	 doc;		/* the page, tokenized */
+	int		 jr;		/* jscan's verdict on it */
+	const char	*jwhy;
+	struct buf	 text;		/* the page's devices, one a line */
 	struct buf	 errbody;
 
 	/* the run */
@@ -97,13 +97,12 @@ usage(int status)
 	exit(status);
 }
 
-/* CURLOPT_WRITEFUNCTION: parse a 2xx body as it comes, keep others. */
+/* CURLOPT_WRITEFUNCTION: keep the body (an error body only in part). */
 static size_t
 body_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct fetch *f = arg;
-	size_t len = size * n, end;
-	struct json_object *o;
+	size_t len = size * n;
 
 	if (f->status == 0)
 		curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
@@ -113,23 +112,12 @@ body_cb(char *p, size_t size, size_t n, void *arg)
 			    ERRBODY_MAX);
 		return len;
 	}
-	if (f->jerr != json_tokener_success && f->jerr != json_tokener_continue)
-		return len;	/* not JSON: drain, the verdict is made */
-	if (f->jdone) {
-		for (end = 0; end < len; end++)
-			if (!strchr(" \t\r\n", p[end]))
-				f->jtrailing = 1;
-		return len;
+	/* Chunked answers have no length for curl to check: we do. */
+	if (f->body.len + len > MAX_PAGE_BYTES) {
+		f->body_big = 1;
+		return 0;
 	}
-	o = json_tokener_parse_ex(f->tok, p, (int)len);
-	f->jerr = json_tokener_get_error(f->tok);
-	if (f->jerr == json_tokener_success) {
-		f->page = o;
-		f->jdone = 1;
-		for (end = json_tokener_get_parse_end(f->tok); end < len; end++)
-			if (!strchr(" \t\r\n", p[end]))
-				f->jtrailing = 1;
-	}
+	buf_add(&f->body, p, len);
 	return len;
 }
 
@@ -157,26 +145,35 @@ progress(struct fetch *f, long long remaining)
 static void
 print_page(struct fetch *f)
 {
-	struct json_object *d, *lu;
+	const struct jdoc *d = &f->doc;
 	const char *s;
-	size_t i, n = json_object_array_length(f->page);
+	char *dec = NULL;
+	size_t n;
+	long i, lu;
 	int64_t ms;
 
-	for (i = 0; i < n; i++) {
-		d = json_object_array_get_idx(f->page, i);
-		s = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE);
-		fputs(s, stdout);
-		putchar('\n');
-		if (json_object_object_get_ex(d, "lastUpdated", &lu) &&
-		    json_object_is_type(lu, json_type_string) &&
-		    iso8601_ms(json_object_get_string(lu),
-		    json_object_get_string_len(lu), &ms) == 0 && ms > f->mark)
+	f->text.len = 0;
+	for (i = 1; i < (long)d->t[0].next; i = d->t[i].next) {
+		jtext(d, i, &f->text);
+		buf_addc(&f->text, '\n');
+		f->devices++;
+		if ((lu = jmember(d, i, "lastUpdated")) < 0 ||
+		    d->t[lu].type != J_STRING)
+			continue;
+		if (d->t[lu].esc)
+			s = dec = jstr_dup(d, lu, &n);
+		else {
+			s = d->s + d->t[lu].start + 1;
+			n = d->t[lu].end - d->t[lu].start - 2;
+		}
+		if (iso8601_ms(s, n, &ms) == 0 && ms > f->mark)
 			f->mark = ms;
+		free(dec);
+		dec = NULL;
 	}
-	f->devices += n;
 	/* Downstream gets each page as soon as it is here. */
-	if (fflush(stdout) == EOF || ferror(stdout))
+	if (fwrite(f->text.p, 1, f->text.len, stdout) != f->text.len ||
+	    fflush(stdout) == EOF)
 		err(EXIT_TEMPFAIL, "stdout");
 }
 
@@ -245,11 +242,9 @@ request(struct fetch *f, const char *url, struct curl_slist *hdrs)
 	CURLcode rc;
 
 	http_resp_reset(&f->resp);
-	json_tokener_reset(f->tok);
-	json_object_put(f->page);
-	f->page = NULL;
-	f->jerr = json_tokener_success;
-	f->jdone = f->jtrailing = 0;
+	f->body.len = 0;
+	f->body_big = 0;
+	f->jr = JSCAN_SHORT;
 	f->status = 0;
 	f->errbody.len = 0;
 	f->errbuf[0] = '\0';
@@ -258,6 +253,9 @@ request(struct fetch *f, const char *url, struct curl_slist *hdrs)
 	rc = curl_easy_perform(f->c);
 	curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
 	f->resp.status = f->status;
+	if (rc == CURLE_OK && f->status >= 200 && f->status <= 299)
+		f->jr = jscan(&f->doc, f->body.p ? f->body.p : "", f->body.len,
+		    &f->jwhy);
 	return rc;
 }
 
@@ -293,24 +291,20 @@ get_page(struct fetch *f, const char *url)
 		if (f->resp.too_many_headers)
 			errx(EXIT_REFUSED, "%s: more than 1000 response "
 			    "headers: not an Okta API answer", f->base);
-		if (rc == CURLE_FILESIZE_EXCEEDED)
+		if (rc == CURLE_FILESIZE_EXCEEDED || f->body_big)
 			errx(EXIT_REFUSED, "%s: page larger than %lld bytes: "
 			    "not an Okta API answer", f->base, MAX_PAGE_BYTES);
 		v = http_classify(rc, f->status);
 		if (v == HTTP_OK) {
-			if (f->jerr != json_tokener_success &&
-			    f->jerr != json_tokener_continue)
+			if (f->jr == JSCAN_BAD)
 				errx(EXIT_REFUSED, "page %lu: the body is not "
-				    "JSON (%s)", f->pages + 1,
-				    json_tokener_error_desc(f->jerr));
-			if (f->jdone && f->jtrailing)
-				errx(EXIT_REFUSED, "page %lu: text after the "
-				    "JSON body", f->pages + 1);
-			if (f->jdone &&
-			    !json_object_is_type(f->page, json_type_array))
+				    "JSON (%s at byte %zu)", f->pages + 1,
+				    f->jwhy, f->doc.err_at + 1);
+			if (f->jr == JSCAN_OK &&
+			    f->doc.t[0].type != J_ARRAY)
 				errx(EXIT_REFUSED, "page %lu: the body is JSON "
 				    "but not an array of devices", f->pages + 1);
-			if (f->jdone)
+			if (f->jr == JSCAN_OK)
 				return;
 			/* Cut short: a transport fault, like a drop. */
 			snprintf(why, sizeof(why), "page %lu: body cut short "
@@ -368,9 +362,12 @@ pace(struct fetch *f)
 	if (f->resp.rl_remaining != 0 || f->resp.rl_reset == RATE_UNSET)
 		return;
 	now = f->resp.date ? f->resp.date : (time_t)(now_ms() / 1000);
-	wait = (f->resp.rl_reset - (long long)now + 1) * 1000;
-	if (wait <= 0)
+	if (f->resp.rl_reset < (long long)now)
 		return;
+	wait = f->resp.rl_reset - (long long)now + 1;
+	/* Seconds to ms without overflow: past --max-wait is all alike. */
+	wait = wait > f->max_wait_ms / 1000 + 1 ? f->max_wait_ms + 1000 :
+	    wait * 1000;
 	if (wait > f->max_wait_ms)
 		errx(EXIT_TEMPFAIL, "rate limit exhausted; the window resets "
 		    "in %lld s, more than --max-wait %lld s", wait / 1000,
@@ -591,10 +588,10 @@ check(struct fetch *f, const char *url)
 	if (f->status < 200 || f->status > 299)
 		errx(EXIT_REFUSED, "check failed: %s: HTTP %ld %s", host,
 		    f->status, okta_error(f));
-	if (!f->jdone || !json_object_is_type(f->page, json_type_array))
+	if (f->jr != JSCAN_OK || f->doc.t[0].type != J_ARRAY)
 		errx(EXIT_REFUSED, "check failed: %s answered 200 but not with "
 		    "a list of devices: is this an Okta org?", host);
-	n = (int)json_object_array_length(f->page);
+	n = f->doc.n > 1;
 	if (verbosity >= 1)
 		fprintf(stderr, "%s: ok: %s answered, the token works and can "
 		    "read devices (%s)\n", progname, host,
@@ -773,9 +770,6 @@ main(int argc, char *argv[])
 	curl_easy_setopt(f.c, CURLOPT_WRITEFUNCTION, body_cb);
 	curl_easy_setopt(f.c, CURLOPT_WRITEDATA, &f);
 	curl_easy_setopt(f.c, CURLOPT_ERRORBUFFER, f.errbuf);
-	if ((f.tok = json_tokener_new_ex(64)) == NULL)
-		errx(EXIT_TEMPFAIL, "json_tokener_new: out of memory");
-	json_tokener_set_flags(f.tok, JSON_TOKENER_STRICT);
 	f.live = isatty(STDERR_FILENO) && verbosity == 1;
 	f.t0 = mono_ms();
 	run = &f;
@@ -826,8 +820,9 @@ done:
 	run = NULL;	/* f is about to go */
 	free(url);
 	free(search);
-	json_object_put(f.page);
-	json_tokener_free(f.tok);
+	buf_free(&f.body);
+	buf_free(&f.text);
+	jdoc_free(&f.doc);
 	curl_easy_cleanup(f.c);
 	curl_global_cleanup();
 	secret_free(f.token);

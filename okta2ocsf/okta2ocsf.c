@@ -2,9 +2,9 @@
  * okta2ocsf: map Okta devices (NDJSON, one device or one array of devices
  * per line) to OCSF 1.6.0 Device Inventory Info (class 5001) records.
  *
- * Input is parsed with one reused json-c tokener; the records are written
- * as text straight into an output buffer, never built as json-c objects,
- * so the cost per device is little more than parsing it.
+ * Each line is tokenized in place (common/jscan.c: no copy, no object
+ * per value) and the records are written as text straight into an output
+ * buffer, so a device costs little more than reading it once.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -14,8 +14,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-#include <json.h>
 
 #include "common.h"
 
@@ -32,6 +30,7 @@ static int unit_s;		/* -u s: timestamps in seconds */
 static int64_t fixed_time = -1;	/* -t or SOURCE_DATE_EPOCH, in ms */
 static unsigned long n_out, n_rejected;
 static int bad_utf8;		/* the device being mapped has some */
+static struct jdoc doc;		/* the line being converted */
 
 /* The part of every record before "time", in the spec's key order. */
 static const char head[] =
@@ -60,46 +59,66 @@ jstr(const char *s, size_t n)
 		bad_utf8 = 1;
 }
 
-/* A member that is a non-empty string, else NULL. */
-static const char *
-get_str(struct json_object *o, const char *key, size_t *len)
-{
-	struct json_object *v;
+/* Strings decoded from escapes while mapping a device, freed after it. */
+static char **decoded;
+static size_t ndecoded, capdecoded;
 
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
+static void
+free_decoded(void)
+{
+	while (ndecoded > 0)
+		free(decoded[--ndecoded]);
+}
+
+/*
+ * A member that is a non-empty string: its content, straight from the
+ * line, or decoded when it has escapes.  NULL when absent or not that.
+ */
+static const char *
+get_str(long obj, const char *key, size_t *len)
+{
+	long v = jmember(&doc, obj, key);
+	const struct jtok *t;
+	char *d;
+
+	if (v < 0 || (t = &doc.t[v])->type != J_STRING || t->end - t->start == 2)
 		return NULL;
-	if ((*len = json_object_get_string_len(v)) == 0)
-		return NULL;
-	return json_object_get_string(v);
+	if (!t->esc) {
+		*len = t->end - t->start - 2;
+		return doc.s + t->start + 1;
+	}
+	d = jstr_dup(&doc, v, len);
+	if (ndecoded == capdecoded) {
+		capdecoded = capdecoded ? capdecoded * 2 : 16;
+		decoded = xrealloc(decoded, capdecoded * sizeof(*decoded));
+	}
+	decoded[ndecoded++] = d;
+	return *len > 0 ? d : NULL;
 }
 
 /* A member that is a boolean: 0 or 1, else -1. */
 static int
-get_bool(struct json_object *o, const char *key)
+get_bool(long obj, const char *key)
 {
-	struct json_object *v;
+	long v = jmember(&doc, obj, key);
 
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_boolean))
+	if (v < 0)
 		return -1;
-	return json_object_get_boolean(v);
+	return doc.t[v].type == J_TRUE ? 1 : doc.t[v].type == J_FALSE ? 0 : -1;
 }
 
-static struct json_object *
-get_type(struct json_object *o, const char *key, enum json_type t)
+/* A member of the given type (J_OBJECT, J_ARRAY), else -1. */
+static long
+get_type(long obj, const char *key, int type)
 {
-	struct json_object *v;
+	long v = jmember(&doc, obj, key);
 
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, t))
-		return NULL;
-	return v;
+	return v >= 0 && doc.t[v].type == type ? v : -1;
 }
 
 /* ,"key":"value" when the source is a non-empty string. */
 static void
-put_str(const char *key, struct json_object *o, const char *field)
+put_str(const char *key, long o, const char *field)
 {
 	const char *s;
 	size_t n;
@@ -127,7 +146,7 @@ in_unit(int64_t ms)
 
 /* Two timestamp fields from one ISO 8601 source; both left out if bad. */
 static void
-put_times(struct json_object *dev, const char *field, const char *k1,
+put_times(long dev, const char *field, const char *k1,
     const char *k2)
 {
 	const char *s;
@@ -167,7 +186,7 @@ email_ok(const char *s, size_t n)
 }
 
 static void
-put_os(struct json_object *profile)
+put_os(long profile)
 {
 	static const struct {
 		const char *okta, *name;
@@ -188,7 +207,7 @@ put_os(struct json_object *profile)
 	else {
 		for (i = 0; i < sizeof(os) / sizeof(os[0]); i++)
 			if (strlen(os[i].okta) == n &&
-			    strcasecmp(p, os[i].okta) == 0)
+			    strncasecmp(p, os[i].okta, n) == 0)
 				break;
 		if (i < sizeof(os) / sizeof(os[0])) {
 			buf_addc(&out, '"');
@@ -211,18 +230,19 @@ put_os(struct json_object *profile)
  * device came with its users (-e), whether any of them is MANAGED.
  */
 static void
-put_managed(struct json_object *profile, struct json_object *users)
+put_managed(long profile, long users)
 {
 	int m = get_bool(profile, "managed");
-	size_t i, nu, n;
 	const char *s;
+	size_t n;
+	long u;
 
-	if (m < 0 && users != NULL && (nu = json_object_array_length(users)) > 0) {
+	if (m < 0 && users >= 0 && users + 1 < (long)doc.t[users].next) {
 		m = 0;
-		for (i = 0; i < nu && !m; i++) {
-			s = get_str(json_object_array_get_idx(users, i),
-			    "managementStatus", &n);
-			if (s != NULL && n == 7 && strcasecmp(s, "MANAGED") == 0)
+		for (u = users + 1; u < (long)doc.t[users].next && !m;
+		    u = doc.t[u].next) {
+			s = get_str(u, "managementStatus", &n);
+			if (s != NULL && n == 7 && strncasecmp(s, "MANAGED", 7) == 0)
 				m = 1;
 		}
 	}
@@ -232,19 +252,18 @@ put_managed(struct json_object *profile, struct json_object *users)
 
 /* device.owner from the first embedded user, which must have an id. */
 static void
-put_owner(struct json_object *users)
+put_owner(long users)
 {
-	struct json_object *u, *up;
+	long u, up;
 	const char *id, *first, *last, *email;
 	size_t nid, nf = 0, nl = 0, ne = 0;
 
-	if (users == NULL || json_object_array_length(users) == 0)
+	if (users < 0 || users + 1 >= (long)doc.t[users].next)
 		return;
-	u = get_type(json_object_array_get_idx(users, 0), "user",
-	    json_type_object);
+	u = get_type(users + 1, "user", J_OBJECT);
 	if ((id = get_str(u, "id", &nid)) == NULL)
 		return;
-	up = get_type(u, "profile", json_type_object);
+	up = get_type(u, "profile", J_OBJECT);
 	buf_adds(&out, ",\"owner\":{\"uid\":");
 	jstr(id, nid);
 	put_str(",\"name\":", up, "login");
@@ -272,7 +291,7 @@ put_owner(struct json_object *users)
 }
 
 static void
-put_enrichment(struct json_object *profile)
+put_enrichment(long profile)
 {
 	static const struct {
 		const char *okta, *json;
@@ -288,7 +307,7 @@ put_enrichment(struct json_object *profile)
 	if ((s = get_str(profile, "diskEncryptionType", &n)) != NULL)
 		for (i = 0; i < sizeof(enc) / sizeof(enc[0]); i++)
 			if (strlen(enc[i].okta) == n &&
-			    strcasecmp(s, enc[i].okta) == 0)
+			    strncasecmp(s, enc[i].okta, n) == 0)
 				part = enc[i].json;
 	buf_adds(&out, ",\"enrichments\":[{\"name\":\"device_info\","
 	    "\"value\":\"hardware_and_security\",\"data\":{\"DiskEncryption\":"
@@ -326,7 +345,7 @@ put_enrichment(struct json_object *profile)
 
 /* unmapped: the Okta fields OCSF has no place for; left out when empty. */
 static void
-put_unmapped(struct json_object *dev, struct json_object *profile)
+put_unmapped(long dev, long profile)
 {
 	const char *status, *tpm;
 	size_t ns, nt;
@@ -358,16 +377,16 @@ put_unmapped(struct json_object *dev, struct json_object *profile)
 
 /* One device object with a valid id to one OCSF line in the buffer. */
 static void
-map_device(struct json_object *dev, const char *id, size_t idlen)
+map_device(long dev, const char *id, size_t idlen)
 {
-	struct json_object *profile, *emb, *users;
+	long profile, emb, users;
 	const char *s;
 	size_t n;
 	int b;
 
-	profile = get_type(dev, "profile", json_type_object);
-	emb = get_type(dev, "_embedded", json_type_object);
-	users = get_type(emb, "users", json_type_array);
+	profile = get_type(dev, "profile", J_OBJECT);
+	emb = get_type(dev, "_embedded", J_OBJECT);
+	users = get_type(emb, "users", J_ARRAY);
 
 	buf_adds(&out, head);
 	buf_addi(&out, in_unit(fixed_time >= 0 ? fixed_time : now_ms()));
@@ -438,13 +457,13 @@ reject(const struct lreader *lr, long elem, const char *line, size_t len,
 
 /* A device object, or the reason it cannot be one. */
 static void
-device(const struct lreader *lr, long elem, struct json_object *o,
-    const char *line, size_t len)
+device(const struct lreader *lr, long elem, long o, const char *line,
+    size_t len)
 {
 	const char *id, *why = NULL;
 	size_t n;
 
-	if (!json_object_is_type(o, json_type_object))
+	if (doc.t[o].type != J_OBJECT)
 		why = "not a JSON object";
 	else if ((id = get_str(o, "id", &n)) == NULL)
 		why = "device has no \"id\" (a non-empty string)";
@@ -455,6 +474,7 @@ device(const struct lreader *lr, long elem, struct json_object *o,
 		map_device(o, id, n);
 		if (!bad_utf8) {
 			n_out++;
+			free_decoded();
 			if (out.len >= OUT_FLUSH)
 				flush_out();
 			return;
@@ -462,43 +482,46 @@ device(const struct lreader *lr, long elem, struct json_object *o,
 		out.len = start;
 		why = "invalid UTF-8 in a mapped string";
 	}
+	free_decoded();
 	if (line == NULL) {
 		/* An array element is saved alone, as compact JSON. */
-		line = json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		len = strlen(line);
+		static struct buf el;
+
+		el.len = 0;
+		jtext(&doc, o, &el);
+		line = el.p;
+		len = el.len;
 	}
 	reject(lr, elem, line, len, "%s", why);
 }
 
 /* One input line: a device, an array of devices, or a rejection. */
 static void
-convert_line(const struct lreader *lr, struct json_tokener *tok,
-    const char *line, size_t len)
+convert_line(const struct lreader *lr, const char *line, size_t len)
 {
-	struct json_object *o;
 	const char *why;
-	size_t i, na;
+	long i, k = 1;
+	int r;
 
-	if (jsonl_blank(line, len))
+	if (is_blank(line, len))
 		return;
-	o = jsonl_parse(tok, line, len, &why);
-	if (why != NULL)
-		reject(lr, -1, line, len, "%s", why);
-	else if (json_object_is_type(o, json_type_array)) {
-		na = json_object_array_length(o);
-		for (i = 0; i < na; i++)
-			device(lr, (long)i + 1, json_object_array_get_idx(o, i),
-			    NULL, 0);
-	} else if (json_object_is_type(o, json_type_object))
-		device(lr, -1, o, line, len);
+	if ((r = jscan(&doc, line, len, &why)) == JSCAN_SHORT)
+		reject(lr, -1, line, len, "invalid JSON: the line ends inside "
+		    "a value");
+	else if (r == JSCAN_BAD)
+		reject(lr, -1, line, len, "invalid JSON: %s at byte %zu", why,
+		    doc.err_at + 1);
+	else if (doc.t[0].type == J_ARRAY)
+		for (i = 1; i < (long)doc.t[0].next; i = doc.t[i].next)
+			device(lr, k++, i, NULL, 0);
+	else if (doc.t[0].type == J_OBJECT)
+		device(lr, -1, 0, line, len);
 	else
 		reject(lr, -1, line, len, "not a JSON object or array");
-	json_object_put(o);
 }
 
 static void
-convert(struct lreader *lr, struct json_tokener *tok)
+convert(struct lreader *lr)
 {
 	char *line;
 	size_t len;
@@ -519,7 +542,7 @@ convert(struct lreader *lr, struct json_tokener *tok)
 			}
 			continue;
 		}
-		convert_line(lr, tok, line, len);
+		convert_line(lr, line, len);
 	}
 }
 
@@ -539,7 +562,6 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct json_tokener *tok;
 	struct lreader lr;
 	const char *e, *sde;
 	int c, failed = 0, i;
@@ -594,13 +616,6 @@ main(int argc, char *argv[])
 	    (rejects = fopen(rejects_name, "w")) == NULL)
 		err(EXIT_CONFIG, "%s", rejects_name);
 
-	if ((tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH)) == NULL)
-		errx(EXIT_TEMPFAIL, "json_tokener_new: out of memory");
-	/*
-	 * UTF-8 is checked only in the strings that go into a record (in
-	 * jstr): json-c's own check of every byte costs 12% of the run.
-	 */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	buf_grow(&out, OUT_FLUSH * 2);
 
 	if (argc == 0) {
@@ -615,11 +630,12 @@ main(int argc, char *argv[])
 			failed = 1;
 			continue;
 		}
-		convert(&lr, tok);
+		convert(&lr);
 		lreader_close(&lr);
 	}
 	flush_out();
-	json_tokener_free(tok);
+	jdoc_free(&doc);
+	free(decoded);
 	buf_free(&out);
 
 	if (fshut(stdout, "stdout") == -1)

@@ -304,7 +304,7 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	golden reject-array
 }
 
-@test "reject: invalid UTF-8 in a mapped string (overlong, surrogate, > U+10FFFF, cut short)" {
+@test "reject: invalid UTF-8 (overlong, surrogate, > U+10FFFF, cut short) is not JSON" {
 	golden reject-utf8
 }
 

@@ -385,6 +385,7 @@ print(s.getsockname()[1])'
 # ---- retries and rate limits --------------------------------------------------
 
 @test "429 then success: waits Reset - Date + 1, one retry line, X-Okta-Retry-For/-Count sent" {
+	skip_timing_under_valgrind
 	local t0 t1 delay
 	okta --generate 450 --fault 429@2 --retry-wait 1
 	t0=$(date +%s.%N)
@@ -454,6 +455,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 }
 
 @test "duplicate X-Rate-Limit-Reset: waits by the smallest (not 30 s more)" {
+	skip_timing_under_valgrind
 	local t0 t1 delay
 	okta --generate 450 --fault 429@2 --retry-wait 0 --dup-reset
 	t0=$(date +%s)

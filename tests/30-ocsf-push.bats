@@ -274,6 +274,7 @@ assert all(json.loads(l)["bytes"] <= 1024 for l in open(sys.argv[1]))' \
 }
 
 @test "ocsf-push: -i sends a slow producer's partial batch before more input comes" {
+	skip_timing_under_valgrind
 	intake
 	producer() {
 		date +%s.%N >"$T/t0"
@@ -300,6 +301,7 @@ EOF
 }
 
 @test "ocsf-push: an overdue partial batch waiting for a free slot does not spin" {
+	skip_timing_under_valgrind
 	# batch 1,2 is in flight for 2 s; line 3 comes at 0.3 s and is due at
 	# 0.5 s, but the only slot is busy until 2 s: that wait must sleep
 	intake --latency 2000

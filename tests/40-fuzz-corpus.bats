@@ -13,5 +13,6 @@ replay() {
 @test "fuzz corpus: okta2ocsf line mapping" { replay map; }
 @test "fuzz corpus: Link header parser" { replay link; }
 @test "fuzz corpus: ISO 8601 parser round trip" { replay iso8601; }
+@test "fuzz corpus: JSON tokenizer, against json-c" { replay jscan; }
 @test "fuzz corpus: rate-limit and Retry-After headers" { replay headers; }
 @test "fuzz corpus: ocsf-push line check" { replay pushline; }

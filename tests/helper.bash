@@ -80,6 +80,13 @@ validate_ocsf() {
 	fi
 }
 
+# Wall-clock and CPU-time assertions mean nothing 10-50 times slower.
+skip_timing_under_valgrind() {
+	if [ -n "${VALGRIND:-}" ]; then
+		skip "timing test, not run under valgrind"
+	fi
+}
+
 # count_lines FILE: number of lines in FILE (0 when missing).
 count_lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi

@@ -381,6 +381,88 @@ test_misc(void)
 	    "bad certificate not retried");
 }
 
+static int
+js(const char *text)
+{
+	static struct jdoc d;
+	const char *why;
+
+	return jscan(&d, text, strlen(text), &why);
+}
+
+static void
+test_jscan(void)
+{
+	struct jdoc d = { 0 };
+	struct buf b = { 0 };
+	const char *why, *t;
+	char *s;
+	size_t n;
+	long v;
+
+	ok(js("{\"a\":[1,-0.5e+3,true,false,null,\"x\"]}") == JSCAN_OK,
+	    "jscan: a valid document");
+	ok(js(" 7 ") == JSCAN_OK, "jscan: a number alone, blanks around");
+	ok(js("\"\\u00e9\\/\\ud83d\\ude00\"") == JSCAN_OK, "jscan: escapes");
+	ok(js("\"\xc3\xa9\xf0\x9f\x98\x80\"") == JSCAN_OK, "jscan: UTF-8");
+	ok(js("{\"a\":1") == JSCAN_SHORT, "jscan: cut short in an object");
+	ok(js("[1,2") == JSCAN_SHORT, "jscan: cut short in an array");
+	ok(js("\"abc") == JSCAN_SHORT, "jscan: cut short in a string");
+	ok(js("[tr") == JSCAN_SHORT, "jscan: cut short in a literal");
+	ok(js("[1.") == JSCAN_SHORT, "jscan: cut short in a number");
+	ok(js("\"\xc3") == JSCAN_SHORT, "jscan: cut short in a UTF-8 sequence");
+	ok(js("") == JSCAN_SHORT, "jscan: nothing");
+	ok(js("[1,]") == JSCAN_BAD, "jscan: trailing comma");
+	ok(js("{\"a\" 1}") == JSCAN_BAD, "jscan: missing colon");
+	ok(js("{a:1}") == JSCAN_BAD, "jscan: unquoted key");
+	ok(js("01") == JSCAN_BAD, "jscan: leading zero");
+	ok(js("1.e3") == JSCAN_BAD, "jscan: no digit after the point");
+	ok(js("-") == JSCAN_SHORT, "jscan: a lone minus at the end");
+	ok(js("+1") == JSCAN_BAD, "jscan: plus sign");
+	ok(js("NaN") == JSCAN_BAD, "jscan: NaN");
+	ok(js("\"a\tb\"") == JSCAN_BAD, "jscan: raw tab in a string");
+	ok(js("\"\\x\"") == JSCAN_BAD, "jscan: unknown escape");
+	ok(js("\"\\u12g4\"") == JSCAN_BAD, "jscan: bad \\u escape");
+	ok(js("\"\xc0\xaf\"") == JSCAN_BAD, "jscan: overlong UTF-8");
+	ok(js("\"\xed\xa0\x80\"") == JSCAN_BAD, "jscan: surrogate in UTF-8");
+	ok(js("{} x") == JSCAN_BAD, "jscan: text after the value");
+	ok(js("nul!") == JSCAN_BAD, "jscan: a broken literal");
+	ok(js("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]") ==
+	    JSCAN_BAD, "jscan: nesting deeper than 64");
+	d.max_tokens = 4;
+	t = "[1,2,3,4,5]";
+	ok(jscan(&d, t, strlen(t), &why) == JSCAN_BAD &&
+	    strcmp(why, "too many values") == 0, "jscan: token cap");
+	d.max_tokens = 0;
+
+	t = "{ \"id\" : \"a\\/b\" , \"n\":{\"x\":[1,{\"y\":2}]}, \"k\\u0065y\":1, \"id\":\"last\" }";
+	ok(jscan(&d, t, strlen(t), &why) == JSCAN_OK && d.ws, "jscan: blanks noticed");
+	v = jmember(&d, 0, "id");
+	ok(v > 0 && d.t[v].type == J_STRING && memcmp(t + d.t[v].start, "\"last\"", 6) == 0,
+	    "jmember: the last of a repeated key, past a nested value");
+	ok(jmember(&d, 0, "key") > 0, "jmember: an escaped key");
+	ok(jmember(&d, 0, "x") == -1, "jmember: only direct members");
+	v = jmember(&d, 0, "n");
+	jtext(&d, v, &b);
+	ok(b.len == 17 && memcmp(b.p, "{\"x\":[1,{\"y\":2}]}", 17) == 0,
+	    "jtext: the text of a value");
+	b.len = 0;
+	t = "[ { \"a b\" : [ 1 , \" \\\" \" ] } ]";
+	jscan(&d, t, strlen(t), &why);
+	jtext(&d, 1, &b);
+	ok(b.len == 18 && memcmp(b.p, "{\"a b\":[1,\" \\\" \"]}", 18) == 0,
+	    "jtext: blanks dropped, not those in strings");
+	buf_free(&b);
+	t = "\"a\\u00e9\\ud83d\\ude00\\ud800x\\n\\u0000\"";
+	jscan(&d, t, strlen(t), &why);
+	s = jstr_dup(&d, 0, &n);
+	ok(n == 13 && memcmp(s, "a\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx\n\0", 13) == 0,
+	    "jstr_dup: escapes, a pair, a lone surrogate to U+FFFD, NUL");
+	free(s);
+	jdoc_free(&d);
+	ok(is_blank(" \t\r", 3) && !is_blank(" x", 2), "is_blank");
+}
+
 static void
 test_env(void)
 {
@@ -419,6 +501,7 @@ main(int argc, char *argv[])
 	test_link();
 	test_headers();
 	test_misc();
+	test_jscan();
 	test_env();
 	printf("1..%d\n", ntest);
 	return nfail != 0;
