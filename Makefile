@@ -142,6 +142,12 @@ lint:
 	clang-tidy --quiet --warnings-as-errors='*' -checks='$(TIDY_CHECKS)' \
 		$(SRC) -- -std=c11 $(ALL_CPPFLAGS) 2>/dev/null
 
+# The suite measured against the alternatives (not part of check);
+# BENCH_SCALE=0.1 for a quick run.  tests/bench/README.md reads the table.
+BENCH_SCALE = 1
+bench: all
+	BENCH_SCALE=$(BENCH_SCALE) bash tests/bench/run
+
 # The one command after cloning: build, then the pipeline against local
 # stand-ins for Okta and Sekoia.
 demo:

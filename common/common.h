@@ -142,11 +142,22 @@ void	 origin_free(struct origin *);
 
 struct http_opts {
 	const char	*cacert;	/* --cacert, or NULL */
-	long		 timeout_ms;	/* whole request */
+	long		 timeout_ms;	/* --timeout: the whole request */
 	long		 connect_timeout_ms;
+	int		 max_retries;	/* --max-retries */
+	long long	 max_wait_ms;	/* --max-wait: the longest hint obeyed */
 	curl_off_t	 max_body;	/* largest response body accepted */
 	const char	*user_agent;
 };
+/* The options okta-fetch and ocsf-push share, for getopt_long(3). */
+enum { OPT_MAX_RETRIES = 256, OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT,
+    OPT_OWN };
+#define HTTP_LONGOPTS \
+	{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES }, \
+	{ "max-wait", required_argument, NULL, OPT_MAX_WAIT }, \
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
+	{ "cacert", required_argument, NULL, OPT_CACERT }
+int	 http_option(int, const char *, struct http_opts *);
 CURL	*http_easy(const struct http_opts *);
 void	 http_trace(CURL *);
 

@@ -126,6 +126,43 @@ origin_free(struct origin *o)
 	o->scheme = o->host = NULL;
 }
 
+/*
+ * One of the shared options (HTTP_LONGOPTS) into O: 1 when C was one,
+ * 0 when it is the caller's; a bad value is a usage error.
+ */
+int
+http_option(int c, const char *arg, struct http_opts *o)
+{
+	const char *e;
+
+	switch (c) {
+	case OPT_MAX_RETRIES:
+		o->max_retries = (int)parse_num(arg, 0, 100, &e);
+		if (e != NULL)
+			errx(EXIT_USAGE, "--max-retries %s: %s (0 to 100)", arg,
+			    e);
+		return 1;
+	case OPT_MAX_WAIT:
+		o->max_wait_ms = (long long)(parse_seconds(arg, 0, 86400, &e) *
+		    1000);
+		if (e != NULL)
+			errx(EXIT_USAGE, "--max-wait %s: %s (0 to 86400 s)", arg,
+			    e);
+		return 1;
+	case OPT_TIMEOUT:
+		o->timeout_ms = (long)(parse_seconds(arg, 0.001, 3600, &e) *
+		    1000);
+		if (e != NULL)
+			errx(EXIT_USAGE, "--timeout %s: %s (up to 3600 s)", arg,
+			    e);
+		return 1;
+	case OPT_CACERT:
+		o->cacert = arg;
+		return 1;
+	}
+	return 0;
+}
+
 /* A handle with the suite's rules: verified TLS, no redirects, reuse. */
 CURL *
 http_easy(const struct http_opts *opt)

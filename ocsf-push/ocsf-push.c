@@ -36,8 +36,6 @@ static const char usage_text[] =
     "                 [-f FAILED] [--max-retries N] [--max-wait SEC] [--timeout SEC]\n"
     "                 [--cacert FILE] [file ...]\n";
 
-enum { OPT_MAX_RETRIES = 256, OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT };
-
 struct batch {
 	struct buf	 body;		/* {"version":1,"items":[...]} */
 	size_t		*start, *len;	/* each item's place in body */
@@ -62,11 +60,9 @@ static struct {
 	int64_t		 interval_ms;
 	int		 par;
 	int		 dry_run;
-	int		 max_retries;
-	long long	 max_wait_ms;
 	const char	*failed_name;
 	struct http_opts hopt;
-} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, 8, 300 * 1000, NULL, { 0 } };
+} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, NULL, { 0 } };
 
 static char *url, *key;
 static struct curl_slist *hdrs;
@@ -331,7 +327,7 @@ take_line(const struct lreader *lr, const char *line, size_t n)
 static void
 report_retry(struct slot *s, const char *why, long long wait)
 {
-	int left = opt.max_retries - s->attempt - 1;
+	int left = opt.hopt.max_retries - s->attempt - 1;
 
 	info("%s: retrying a batch of %zu in %.1f s (%d %s left)", why,
 	    s->b->n, wait / 1000.0, left, left == 1 ? "retry" : "retries");
@@ -400,15 +396,15 @@ finished(struct slot *s, CURLcode rc)
 	}
 	/* Worth another try, unless the tries or the patience ran out. */
 	wait = http_hint_ms(&s->resp);
-	if (s->attempt >= opt.max_retries || wait > opt.max_wait_ms) {
-		if (wait > opt.max_wait_ms)
+	if (s->attempt >= opt.hopt.max_retries || wait > opt.hopt.max_wait_ms) {
+		if (wait > opt.hopt.max_wait_ms)
 			warnx("%s: the server asks to wait %lld s, more than "
 			    "--max-wait; no more requests, the rest goes to "
 			    "%s", why, (wait + 999) / 1000, opt.failed_name);
 		else
 			warnx("%s: giving up after %d %s; no more requests, "
-			    "the rest goes to %s", why, opt.max_retries,
-			    opt.max_retries == 1 ? "retry" : "retries",
+			    "the rest goes to %s", why, opt.hopt.max_retries,
+			    opt.hopt.max_retries == 1 ? "retry" : "retries",
 			    opt.failed_name);
 		batch_fail(s->b);
 		s->b = NULL;
@@ -678,10 +674,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
-		{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "cacert", required_argument, NULL, OPT_CACERT },
+		HTTP_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -694,6 +687,8 @@ main(int argc, char *argv[])
 
 	setprogname(argv);
 	opt.hopt.timeout_ms = 60 * 1000;
+	opt.hopt.max_retries = 8;
+	opt.hopt.max_wait_ms = 300 * 1000;
 	while ((c = getopt_long(argc, argv, "B:b:f:hi:nP:qvV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -740,31 +735,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("ocsf-push %s\n", VERSION);
 			return 0;
-		case OPT_MAX_RETRIES:
-			opt.max_retries = (int)parse_num(optarg, 0, 100, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--max-retries %s: %s (0 to "
-				    "100)", optarg, e);
-			break;
-		case OPT_MAX_WAIT:
-			opt.max_wait_ms = (long long)(parse_seconds(optarg, 0,
-			    86400, &e) * 1000);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--max-wait %s: %s (0 to "
-				    "86400 s)", optarg, e);
-			break;
-		case OPT_TIMEOUT:
-			opt.hopt.timeout_ms = (long)(parse_seconds(optarg,
-			    0.001, 3600, &e) * 1000);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--timeout %s: %s (up to "
-				    "3600 s)", optarg, e);
-			break;
-		case OPT_CACERT:
-			opt.hopt.cacert = optarg;
-			break;
 		default:
-			usage(EXIT_USAGE);
+			if (!http_option(c, optarg, &opt.hopt))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;

@@ -32,8 +32,7 @@ static const char usage_text[] =
     "       okta-fetch --check [-qv] [-u base_url] [--timeout SEC] [--cacert FILE]\n"
     "       okta-fetch --commit FILE\n";
 
-enum { OPT_SINCE = 256, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_MAX_RETRIES,
-    OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT };
+enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK };
 
 struct fetch {
 	/* configuration */
@@ -44,8 +43,6 @@ struct fetch {
 	int		 limit;
 	const char	*search, *expand, *since_arg, *state;
 	int		 check;
-	int		 max_retries;
-	long long	 max_wait_ms;
 	struct http_opts hopt;
 
 	/* one request */
@@ -334,20 +331,20 @@ get_page(struct fetch *f, const char *url)
 			    okta_error(f));
 
 		/* Retry, after the server's hint or a backoff. */
-		if (attempt >= f->max_retries)
+		if (attempt >= f->hopt.max_retries)
 			errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
-			    f->max_retries,
-			    f->max_retries == 1 ? "retry" : "retries");
-		if ((wait = http_hint_ms(&f->resp)) > f->max_wait_ms)
+			    f->hopt.max_retries,
+			    f->hopt.max_retries == 1 ? "retry" : "retries");
+		if ((wait = http_hint_ms(&f->resp)) > f->hopt.max_wait_ms)
 			errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, "
 			    "more than --max-wait %lld s", why,
-			    (wait + 999) / 1000, f->max_wait_ms / 1000);
+			    (wait + 999) / 1000, f->hopt.max_wait_ms / 1000);
 		if (wait < 0)
 			wait = backoff_ms(attempt);
 		f->retries++;
 		info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0,
-		    f->max_retries - attempt - 1,
-		    f->max_retries - attempt - 1 == 1 ? "retry" : "retries");
+		    f->hopt.max_retries - attempt - 1,
+		    f->hopt.max_retries - attempt - 1 == 1 ? "retry" : "retries");
 		sleep_ms(wait, NULL);
 	}
 }
@@ -366,12 +363,12 @@ pace(struct fetch *f)
 		return;
 	wait = f->resp.rl_reset - (long long)now + 1;
 	/* Seconds to ms without overflow: past --max-wait is all alike. */
-	wait = wait > f->max_wait_ms / 1000 + 1 ? f->max_wait_ms + 1000 :
+	wait = wait > f->hopt.max_wait_ms / 1000 + 1 ? f->hopt.max_wait_ms + 1000 :
 	    wait * 1000;
-	if (wait > f->max_wait_ms)
+	if (wait > f->hopt.max_wait_ms)
 		errx(EXIT_TEMPFAIL, "rate limit exhausted; the window resets "
 		    "in %lld s, more than --max-wait %lld s", wait / 1000,
-		    f->max_wait_ms / 1000);
+		    f->hopt.max_wait_ms / 1000);
 	info("rate limit reached: pausing %.0f s until the window resets",
 	    wait / 1000.0);
 	sleep_ms(wait, NULL);
@@ -607,10 +604,7 @@ main(int argc, char *argv[])
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "commit", required_argument, NULL, OPT_COMMIT },
 		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
-		{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "cacert", required_argument, NULL, OPT_CACERT },
+		HTTP_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -624,8 +618,8 @@ main(int argc, char *argv[])
 	setprogname(argv);
 	memset(&f, 0, sizeof(f));
 	f.limit = LIMIT_MAX;
-	f.max_retries = 5;
-	f.max_wait_ms = 300 * 1000;
+	f.hopt.max_retries = 5;
+	f.hopt.max_wait_ms = 300 * 1000;
 	f.hopt.timeout_ms = 30 * 1000;
 	f.mark = INT64_MIN;
 	while ((c = getopt_long(argc, argv, "e:hl:qs:u:vV", longopts,
@@ -685,31 +679,9 @@ main(int argc, char *argv[])
 		case OPT_CHECK:
 			f.check = 1;
 			break;
-		case OPT_MAX_RETRIES:
-			f.max_retries = (int)parse_num(optarg, 0, 100, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--max-retries %s: %s (0 to "
-				    "100)", optarg, e);
-			break;
-		case OPT_MAX_WAIT:
-			f.max_wait_ms = (long long)(parse_seconds(optarg, 0,
-			    86400, &e) * 1000);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--max-wait %s: %s (0 to "
-				    "86400 s)", optarg, e);
-			break;
-		case OPT_TIMEOUT:
-			f.hopt.timeout_ms = (long)(parse_seconds(optarg, 0.001,
-			    3600, &e) * 1000);
-			if (e != NULL)
-				errx(EXIT_USAGE, "--timeout %s: %s (up to "
-				    "3600 s)", optarg, e);
-			break;
-		case OPT_CACERT:
-			f.hopt.cacert = optarg;
-			break;
 		default:
-			usage(EXIT_USAGE);
+			if (!http_option(c, optarg, &f.hopt))
+				usage(EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
