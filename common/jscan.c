@@ -417,11 +417,18 @@ put_utf8(char *o, size_t *n, unsigned long cp)
 	}
 }
 
+/* Four hex digits, which jscan has checked. */
 static unsigned long
 hex4(const char *p)
 {
-	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-	    hexval(p[2]) << 4 | hexval(p[3]));
+	unsigned long v = 0;
+	int h;
+
+	for (int k = 0; k < 4; k++) {
+		h = hexval(p[k]);
+		v = v << 4 | (unsigned long)(h < 0 ? 0 : h);
+	}
+	return v;
 }
 
 /*
