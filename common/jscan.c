@@ -45,17 +45,19 @@ struct scan {
 	int		 depth;
 };
 
-static int
+static inline int
 is_ws(char c)
 {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-static void
+static inline void
 skip_ws(struct scan *sc)
 {
 	size_t p0 = sc->p;
 
+	if (p0 < sc->len && !is_ws(sc->s[p0]))
+		return;		/* compact JSON: the usual case */
 	while (sc->p < sc->len && is_ws(sc->s[sc->p]))
 		sc->p++;
 	if (sc->p != p0 && sc->depth > 0)
@@ -109,6 +111,23 @@ string(struct scan *sc)
 	if ((i = tok(sc, J_STRING, sc->p)) < 0)
 		return JSCAN_BAD;
 	for (;;) {
+		/*
+		 * Eight bytes at a time while none is a quote, a backslash, a
+		 * control character or non-ASCII (the bit tricks of "Bit
+		 * Twiddling Hacks": haszero and hasless).
+		 */
+		while (p + 8 <= len) {
+			const uint64_t ones = 0x0101010101010101ULL;
+			uint64_t w, q, b;
+
+			memcpy(&w, s + p, 8);
+			q = w ^ (ones * '"');
+			b = w ^ (ones * '\\');
+			if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+			    ((b - ones) & ~b) | w) & (ones * 0x80))
+				break;
+			p += 8;
+		}
 		while (p < len && !stop[s[p]])
 			p++;
 		if (p >= len)
