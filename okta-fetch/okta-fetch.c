@@ -46,16 +46,19 @@ struct fetch {
 	struct http_opts hopt;
 
 	/* one request */
+	CURLM		*m;		/* to work while the next page comes */
 	CURL		*c;
+	struct curl_slist *hdrs;
+	char		 rid[128];	/* X-Okta-Request-Id of the last answer */
 	struct http_resp resp;
 	char		 errbuf[CURL_ERROR_SIZE];
 	long		 status;	/* known once the body starts */
 	struct buf	 body;		/* a 2xx page as it arrives */
 	int		 body_big;	/* it passed MAX_PAGE_BYTES */
-	struct jdoc	 doc;		/* the page, tokenized */
-	int		 jr;		/* jscan's verdict on it */
-	const char	*jwhy;
-	struct buf	 text;		/* the page's devices, one a line */
+	struct buf	 page;		/* the page before, being read */
+	char		*next;		/* its next link */
+	struct jdoc	 doc;		/* that page, tokenized */
+	struct buf	 text;		/* its devices, one a line */
 	struct buf	 errbody;
 
 	/* the run */
@@ -206,6 +209,14 @@ cursor_seen(struct fetch *f, const char *url)
 	return 0;
 }
 
+/* Forget the cursor seen last: its page is to be fetched again. */
+static void
+cursor_forget(struct fetch *f)
+{
+	if (f->ncursors > 0)
+		free(f->cursors[--f->ncursors]);
+}
+
 /* An Okta error body in a few words: "E0000011: Invalid token provided". */
 static const char *
 okta_error(struct fetch *f)
@@ -232,59 +243,110 @@ auth_failure(struct fetch *f)
 	    "admin role that can read devices", m);
 }
 
-/* Perform one request; returns the curl code, f->status set. */
-static CURLcode
-request(struct fetch *f, const char *url, struct curl_slist *hdrs)
+/* Send a request; request_end waits for its answer. */
+static void
+request_start(struct fetch *f, const char *url, int attempt)
 {
-	CURLcode rc;
+	int running;
 
+	f->hdrs = http_auth(NULL, f->scheme, f->token);
+	f->hdrs = curl_slist_append(f->hdrs, "Accept: application/json");
+	if (attempt > 0 && f->rid[0] != '\0') {
+		char h[200];
+
+		snprintf(h, sizeof(h), "X-Okta-Retry-For: %s", f->rid);
+		f->hdrs = curl_slist_append(f->hdrs, h);
+		snprintf(h, sizeof(h), "X-Okta-Retry-Count: %d", attempt);
+		f->hdrs = curl_slist_append(f->hdrs, h);
+	}
 	http_resp_reset(&f->resp);
 	f->body.len = 0;
 	f->body_big = 0;
-	f->jr = JSCAN_SHORT;
 	f->status = 0;
 	f->errbody.len = 0;
 	f->errbuf[0] = '\0';
 	curl_easy_setopt(f->c, CURLOPT_URL, url);
-	curl_easy_setopt(f->c, CURLOPT_HTTPHEADER, hdrs);
-	rc = curl_easy_perform(f->c);
+	curl_easy_setopt(f->c, CURLOPT_HTTPHEADER, f->hdrs);
+	curl_multi_add_handle(f->m, f->c);
+	curl_multi_perform(f->m, &running);
+}
+
+/* Drop the request under way (its page will not be wanted as it is). */
+static void
+request_abort(struct fetch *f)
+{
+	curl_multi_remove_handle(f->m, f->c);
+	http_headers_free(f->hdrs);
+	f->hdrs = NULL;
+}
+
+/* Wait for the answer: the curl code, f->status set. */
+static CURLcode
+request_end(struct fetch *f)
+{
+	CURLcode rc = CURLE_OK;
+	CURLMsg *msg;
+	int running, left;
+
+	for (;;) {
+		curl_multi_perform(f->m, &running);
+		if (running == 0)
+			break;
+		curl_multi_poll(f->m, NULL, 0, 1000, NULL);
+	}
+	while ((msg = curl_multi_info_read(f->m, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			rc = msg->data.result;
+	request_abort(f);
 	curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
 	f->resp.status = f->status;
-	if (rc == CURLE_OK && f->status >= 200 && f->status <= 299)
-		f->jr = jscan(&f->doc, f->body.p ? f->body.p : "", f->body.len,
-		    &f->jwhy);
+	snprintf(f->rid, sizeof(f->rid), "%s", f->resp.request_id);
 	return rc;
 }
 
 /*
- * Fetch one URL until it gives a complete page (retrying what may pass),
- * or exit with the status the failure calls for.
+ * Before a retry: give up (exit) when the tries or the patience ran out,
+ * else say why and wait, the server's hint first, else a backoff.
  */
 static void
-get_page(struct fetch *f, const char *url)
+retry_wait(struct fetch *f, const char *why, int attempt)
 {
-	struct curl_slist *hdrs;
-	char why[600], rid[128] = "";
-	enum http_verdict v;
 	long long wait;
+	int left = f->hopt.max_retries - attempt - 1;
+
+	if (attempt >= f->hopt.max_retries)
+		errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
+		    f->hopt.max_retries,
+		    f->hopt.max_retries == 1 ? "retry" : "retries");
+	if ((wait = http_hint_ms(&f->resp)) > f->hopt.max_wait_ms)
+		errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, more "
+		    "than --max-wait %lld s", why, (wait + 999) / 1000,
+		    f->hopt.max_wait_ms / 1000);
+	if (wait < 0)
+		wait = backoff_ms(attempt);
+	f->retries++;
+	info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0, left,
+	    left == 1 ? "retry" : "retries");
+	sleep_ms(wait, NULL);
+}
+
+/*
+ * Fetch one URL until a 2xx answer has come whole (its JSON is checked
+ * by the caller), retrying what may pass, or exit with the status the
+ * failure calls for.  STARTED: the first request is already under way.
+ */
+static void
+get_page(struct fetch *f, const char *url, int *attempt, int started)
+{
+	char why[600];
+	enum http_verdict v;
 	CURLcode rc;
-	int attempt;
 
-	for (attempt = 0;; attempt++) {
-		hdrs = http_auth(NULL, f->scheme, f->token);
-		hdrs = curl_slist_append(hdrs, "Accept: application/json");
-		if (attempt > 0 && rid[0] != '\0') {
-			char h[200];
-
-			snprintf(h, sizeof(h), "X-Okta-Retry-For: %s", rid);
-			hdrs = curl_slist_append(hdrs, h);
-			snprintf(h, sizeof(h), "X-Okta-Retry-Count: %d",
-			    attempt);
-			hdrs = curl_slist_append(hdrs, h);
-		}
-		rc = request(f, url, hdrs);
-		http_headers_free(hdrs);
-		snprintf(rid, sizeof(rid), "%s", f->resp.request_id);
+	for (;; (*attempt)++) {
+		if (!started)
+			request_start(f, url, *attempt);
+		started = 0;
+		rc = request_end(f);
 		if (f->resp.too_many_headers)
 			errx(EXIT_REFUSED, "%s: more than 1000 response "
 			    "headers: not an Okta API answer", f->base);
@@ -292,23 +354,11 @@ get_page(struct fetch *f, const char *url)
 			errx(EXIT_REFUSED, "%s: page larger than %lld bytes: "
 			    "not an Okta API answer", f->base, MAX_PAGE_BYTES);
 		v = http_classify(rc, f->status);
-		if (v == HTTP_OK) {
-			if (f->jr == JSCAN_BAD)
-				errx(EXIT_REFUSED, "page %lu: the body is not "
-				    "JSON (%s at byte %zu)", f->pages + 1,
-				    f->jwhy, f->doc.err_at + 1);
-			if (f->jr == JSCAN_OK &&
-			    f->doc.t[0].type != J_ARRAY)
-				errx(EXIT_REFUSED, "page %lu: the body is JSON "
-				    "but not an array of devices", f->pages + 1);
-			if (f->jr == JSCAN_OK)
-				return;
-			/* Cut short: a transport fault, like a drop. */
-			snprintf(why, sizeof(why), "page %lu: body cut short "
-			    "(incomplete JSON)", f->pages + 1);
-		} else if (v == HTTP_AUTH)
+		if (v == HTTP_OK)
+			return;
+		if (v == HTTP_AUTH)
 			auth_failure(f);
-		else if (v == HTTP_REFUSED) {
+		if (v == HTTP_REFUSED) {
 			if (rc != CURLE_OK)
 				errx(EXIT_REFUSED, "%s: %s", f->base,
 				    http_errstr(rc, f->errbuf));
@@ -323,29 +373,14 @@ get_page(struct fetch *f, const char *url)
 				    "Engine orgs", okta_error(f));
 			errx(EXIT_REFUSED, "HTTP %ld %s", f->status,
 			    okta_error(f));
-		} else if (rc != CURLE_OK)
+		}
+		if (rc != CURLE_OK)
 			snprintf(why, sizeof(why), "%s",
 			    http_errstr(rc, f->errbuf));
 		else
 			snprintf(why, sizeof(why), "HTTP %ld %s", f->status,
 			    okta_error(f));
-
-		/* Retry, after the server's hint or a backoff. */
-		if (attempt >= f->hopt.max_retries)
-			errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
-			    f->hopt.max_retries,
-			    f->hopt.max_retries == 1 ? "retry" : "retries");
-		if ((wait = http_hint_ms(&f->resp)) > f->hopt.max_wait_ms)
-			errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, "
-			    "more than --max-wait %lld s", why,
-			    (wait + 999) / 1000, f->hopt.max_wait_ms / 1000);
-		if (wait < 0)
-			wait = backoff_ms(attempt);
-		f->retries++;
-		info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0,
-		    f->hopt.max_retries - attempt - 1,
-		    f->hopt.max_retries - attempt - 1 == 1 ? "retry" : "retries");
-		sleep_ms(wait, NULL);
+		retry_wait(f, why, *attempt);
 	}
 }
 
@@ -530,15 +565,12 @@ configure(struct fetch *f, const char *url_opt)
 static int
 check(struct fetch *f, const char *url)
 {
-	struct curl_slist *hdrs;
-	const char *host = f->origin.host;
+	const char *host = f->origin.host, *why;
 	CURLcode rc;
 	int n;
 
-	hdrs = http_auth(NULL, f->scheme, f->token);
-	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	rc = request(f, url, hdrs);
-	http_headers_free(hdrs);
+	request_start(f, url, 0);
+	rc = request_end(f);
 	switch (rc) {
 	case CURLE_OK:
 		break;
@@ -585,7 +617,8 @@ check(struct fetch *f, const char *url)
 	if (f->status < 200 || f->status > 299)
 		errx(EXIT_REFUSED, "check failed: %s: HTTP %ld %s", host,
 		    f->status, okta_error(f));
-	if (f->jr != JSCAN_OK || f->doc.t[0].type != J_ARRAY)
+	if (jscan(&f->doc, f->body.p ? f->body.p : "", f->body.len,
+	    &why) != JSCAN_OK || f->doc.t[0].type != J_ARRAY)
 		errx(EXIT_REFUSED, "check failed: %s answered 200 but not with "
 		    "a list of devices: is this an Okta org?", host);
 	n = f->doc.n > 1;
@@ -613,7 +646,7 @@ main(int argc, char *argv[])
 	const char *url_opt = NULL, *commit = NULL, *e;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
-	int c;
+	int c, attempt = 0;
 
 	setprogname(argv);
 	memset(&f, 0, sizeof(f));
@@ -737,6 +770,8 @@ main(int argc, char *argv[])
 	f.hopt.connect_timeout_ms = f.hopt.timeout_ms;
 	f.hopt.max_body = MAX_PAGE_BYTES;
 	f.c = http_easy(&f.hopt);
+	if ((f.m = curl_multi_init()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_multi_init failed");
 	curl_easy_setopt(f.c, CURLOPT_HEADERFUNCTION, http_header_cb);
 	curl_easy_setopt(f.c, CURLOPT_HEADERDATA, &f.resp);
 	curl_easy_setopt(f.c, CURLOPT_WRITEFUNCTION, body_cb);
@@ -753,31 +788,73 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	cursor_seen(&f, url);
+	get_page(&f, url, &attempt, 0);
 	for (;;) {
-		char *next;
+		struct buf swap = f.page;
+		long long remaining = f.resp.rl_remaining;
+		const char *linkerr = NULL, *why;
+		int started = 0, r;
 
-		get_page(&f, url);
+		/*
+		 * Page N is here.  Ask for page N+1 before reading N, so that
+		 * the server works on it meanwhile; if N turns out cut short,
+		 * N+1 is dropped and N asked for again.
+		 */
+		f.page = f.body;
+		f.body = swap;
+		f.next = f.resp.link_next;
+		f.resp.link_next = NULL;
+		if (f.resp.link_bad)
+			linkerr = "a Link header that cannot be parsed; stopping "
+			    "rather than missing pages";
+		else if (f.next != NULL && !origin_same(&f.origin, f.next))
+			linkerr = "the next link points outside the org's "
+			    "origin; not followed, so the token stays with "
+			    "the org";
+		else if (f.next != NULL && cursor_seen(&f, f.next))
+			linkerr = "the next link repeats a cursor already seen; "
+			    "stopping a loop";
+		else if (f.next != NULL) {
+			pace(&f);
+			request_start(&f, f.next, 0);
+			started = 1;
+		}
+		r = jscan(&f.doc, f.page.p ? f.page.p : "", f.page.len, &why);
+		if (r == JSCAN_SHORT) {
+			char msg[80];
+
+			if (started) {
+				request_abort(&f);
+				cursor_forget(&f);
+			}
+			free(f.next);
+			f.next = NULL;
+			snprintf(msg, sizeof(msg), "page %lu: body cut short "
+			    "(incomplete JSON)", f.pages + 1);
+			retry_wait(&f, msg, attempt++);
+			get_page(&f, url, &attempt, 0);
+			continue;
+		}
+		if (r == JSCAN_BAD)
+			errx(EXIT_REFUSED, "page %lu: the body is not JSON (%s "
+			    "at byte %zu)", f.pages + 1, why, f.doc.err_at + 1);
+		if (f.doc.t[0].type != J_ARRAY)
+			errx(EXIT_REFUSED, "page %lu: the body is JSON but not "
+			    "an array of devices", f.pages + 1);
 		f.pages++;
 		print_page(&f);
-		progress(&f, f.resp.rl_remaining);
-		if (f.resp.link_bad)
-			errx(EXIT_REFUSED, "page %lu: a Link header that cannot "
-			    "be parsed; stopping rather than missing pages",
-			    f.pages);
-		if ((next = f.resp.link_next) == NULL)
+		progress(&f, remaining);
+		if (linkerr != NULL)
+			errx(EXIT_REFUSED, "page %lu: %s (%s://%s:%ld)", f.pages,
+			    linkerr, f.origin.scheme, f.origin.host,
+			    f.origin.port);
+		if (f.next == NULL)
 			break;
-		if (!origin_same(&f.origin, next))
-			errx(EXIT_REFUSED, "page %lu: the next link points "
-			    "outside %s://%s:%ld; not followed, so the token "
-			    "stays with the org", f.pages, f.origin.scheme,
-			    f.origin.host, f.origin.port);
-		if (cursor_seen(&f, next))
-			errx(EXIT_REFUSED, "page %lu: the next link repeats a "
-			    "cursor already seen; stopping a loop", f.pages);
-		f.resp.link_next = NULL;	/* url owns it now */
 		free(url);
-		url = next;
-		pace(&f);
+		url = f.next;
+		f.next = NULL;
+		attempt = 0;
+		get_page(&f, url, &attempt, 1);
 	}
 	if (f.state != NULL && f.mark != INT64_MIN) {
 		iso8601_fmt(f.mark, stamp);
@@ -795,6 +872,9 @@ done:
 	buf_free(&f.body);
 	buf_free(&f.text);
 	jdoc_free(&f.doc);
+	free(f.next);
+	buf_free(&f.page);
+	curl_multi_cleanup(f.m);
 	curl_easy_cleanup(f.c);
 	curl_global_cleanup();
 	secret_free(f.token);
