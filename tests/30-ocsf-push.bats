@@ -534,6 +534,21 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 	pick "$T/in" 3 4 | norm | cmp - <(recorded)
 }
 
+@test "ocsf-push: FAILED on a closed pipe is loud, not a silent death: exit 75" {
+	intake --fault 400@1
+	gen 4 >"$T/in"
+	# stdout (FAILED) is a pipe whose reader is gone before anything fails.
+	status=0
+	timeout 60 bash -c 'exec 3>&-; "$0" -b 2 <"$1" 2>"$2" | true
+		exit "${PIPESTATUS[0]}"' "$OCSF_PUSH" "$T/in" "$T/err" || status=$?
+	err=$(cat "$T/err")
+	assert_status 75
+	[[ $err == *"stdout: write error"* ]] || fail "no write error reported"
+	[[ $err == *"could not be saved to stdout"* ]] || fail "loss not reported"
+	# The batch that went through is still accepted; the other is lost and told.
+	pick "$T/in" 3 4 | norm | cmp - <(recorded)
+}
+
 # ---- signals ---------------------------------------------------------
 
 # start_push_fifo ARGS...: ocsf-push in the background reading $T/fifo,
