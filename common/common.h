@@ -4,8 +4,9 @@
  * Ownership: a function that returns a pointer it allocated says so, and
  * the caller frees it (secrets with secret_free, which wipes them first).
  * Pointers into a struct lreader's buffer stay valid only until the next
- * call on that reader.  Allocation failure never returns: the x-functions
- * print a diagnostic and exit.
+ * call on that reader; a struct jdoc's tokens point into the text it was
+ * given, which must outlive them.  Allocation failure never returns: the
+ * x-functions print a diagnostic and exit.
  */
 #ifndef COMMON_H
 #define COMMON_H
@@ -38,7 +39,7 @@
 extern const char *progname;
 extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
 extern int progress_line;	/* a live counter is on stderr's line */
-extern FILE *diag_out;
+extern FILE *diag_out;		/* NULL: stderr */
 void	 setprogname(char *[]);
 void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	 warn(const char *, ...) PRINTFLIKE(1, 2);
