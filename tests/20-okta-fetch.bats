@@ -986,6 +986,22 @@ $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
 	expect_stderr_empty
 }
 
+@test "a live counter on a terminal, gone before the summary; none with -q or off a terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	okta --generate 450
+	# script(1) gives okta-fetch a terminal for its stderr.
+	run script -qec "'$OKTA_FETCH' -u '$OKTA_URL' -l 100 >/dev/null" /dev/null
+	[ "$status" -eq 0 ] || flunk "script: $output"
+	[[ $output == *$'\r\033[K'"okta-fetch: 400 devices, 4 pages"* ]] ||
+		flunk "no live counter: $(printf %q "$output")"
+	[[ $output == *$'\r\033[K'"okta-fetch: 450 devices, 5 pages, 0 retries"* ]] ||
+		flunk "the summary does not clear the counter: $(printf %q "$output")"
+	run script -qec "'$OKTA_FETCH' -q -u '$OKTA_URL' >/dev/null" /dev/null
+	[ -z "$output" ] || flunk "-q on a terminal printed: $(printf %q "$output")"
+	fetch -u "$OKTA_URL"
+	[[ $stderr != *$'\r'* ]] || flunk "a counter off a terminal"
+}
+
 @test "-h, --help, -V, --version: exit 0" {
 	local o
 	for o in -h --help -V --version; do
