@@ -474,6 +474,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 }
 
 @test "429 without X-Rate-Limit-Reset: exponential backoff; a hint beyond --max-wait: 75 at once" {
+	skip_timing_under_valgrind
 	local delay t0 t1
 	okta --generate 450 --fault 429noreset@2 --fault 429@4 --retry-wait 100
 	t0=$(date +%s)
@@ -1016,6 +1017,7 @@ $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
 # ---- hostile servers ----------------------------------------------------------------
 
 @test "a trickling body with --timeout 2 --max-retries 0: exit 75 within 5 s" {
+	skip_timing_under_valgrind
 	local t0 t1
 	okta --generate 5 --fault trickle@1
 	t0=$(date +%s)

@@ -580,6 +580,7 @@ start_push_fifo() {
 }
 
 @test "ocsf-push: SIGTERM with a hung request: 5 s grace, then every line read to FAILED" {
+	skip_timing_under_valgrind
 	# hang: the intake records the batch at once and never answers in
 	# time; once the grace is over that batch goes to FAILED as well (the
 	# documented "accepted but not acknowledged" case)
@@ -623,6 +624,7 @@ start_push_fifo() {
 }
 
 @test "ocsf-push: SIGTERM during a retry wait stops at once, the batch to FAILED" {
+	skip_timing_under_valgrind
 	intake --fault '429@*' --retry-after 30
 	gen 4 >"$T/in"
 	start_push_fifo -b 2 -i 60
