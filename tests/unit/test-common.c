@@ -128,6 +128,7 @@ reader_on(struct lreader *lr, const char *data, size_t n, size_t max)
 
 	if (pipe(p) == -1)
 		return -1;
+	fflush(stdout);		/* the child must not print what we have */
 	if (fork() == 0) {
 		close(p[0]);
 		while (n > 0) {
