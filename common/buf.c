@@ -78,21 +78,6 @@ utf8_char(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
-/* Well-formed UTF-8: no overlongs, surrogates or code points > U+10FFFF. */
-int
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	size_t k;
-
-	while (p < end) {
-		if ((k = utf8_char(p, end)) == 0)
-			return 0;
-		p += k;
-	}
-	return 1;
-}
-
 /*
  * Append a JSON string: quotes, backslash and control characters escaped,
  * "/" and UTF-8 left as they are.  Returns -1 when the bytes are not

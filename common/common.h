@@ -96,7 +96,6 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addi(struct buf *, long long);
 int	 buf_json_str(struct buf *, const char *, size_t);
 void	 buf_free(struct buf *);
-int	 utf8_valid(const char *, size_t);
 size_t	 utf8_char(const unsigned char *, const unsigned char *);
 
 /* jscan.c: strict JSON into a flat token array pointing into the text. */
@@ -160,7 +159,6 @@ enum { OPT_MAX_RETRIES = 256, OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT,
 	{ "cacert", required_argument, NULL, OPT_CACERT }
 int	 http_option(int, const char *, struct http_opts *);
 CURL	*http_easy(const struct http_opts *);
-void	 http_trace(CURL *);
 
 #define RATE_UNSET	(-1LL)
 struct http_resp {
@@ -184,7 +182,6 @@ long long http_hint_ms(const struct http_resp *);
 struct curl_slist *http_auth(struct curl_slist *, const char *, const char *);
 void	 http_headers_free(struct curl_slist *);
 void	 http_api_error(const char *, size_t, char *, size_t);
-void	 http_sanitize(char *);
 
 enum http_verdict { HTTP_OK, HTTP_RETRY, HTTP_AUTH, HTTP_REFUSED };
 enum http_verdict http_classify(CURLcode, long);

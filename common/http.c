@@ -23,6 +23,9 @@
 #define BACKOFF_CAP_MS	60000
 #define HINT_MAX_S	(365LL * 86400)
 
+static void	http_trace(CURL *);
+static void	http_sanitize(char *);
+
 /* Loopback hosts, the only ones plain http:// may name (for tests). */
 static int
 is_loopback(const char *host)
@@ -236,7 +239,7 @@ trace_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 	return 0;
 }
 
-void
+static void
 http_trace(CURL *c)
 {
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace_cb);
@@ -607,7 +610,7 @@ http_errstr(CURLcode rc, const char *errbuf)
 }
 
 /* Replace control characters: remote text must not drive the terminal. */
-void
+static void
 http_sanitize(char *s)
 {
 	for (; *s != '\0'; s++)

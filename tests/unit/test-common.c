@@ -329,9 +329,12 @@ test_misc(void)
 	    "JSON string escapes, keeps / and UTF-8");
 	b.len = 0;
 	ok(buf_json_str(&b, "a\xff", 2) == -1, "invalid UTF-8 reported");
-	ok(!utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
-	ok(!utf8_valid("\xc0\xaf", 2), "overlong rejected");
-	ok(utf8_valid("\xf0\x9f\x98\x80", 4), "emoji accepted");
+	ok(utf8_char((const unsigned char *)"\xed\xa0\x80",
+	    (const unsigned char *)"\xed\xa0\x80" + 3) == 0, "surrogate rejected");
+	ok(utf8_char((const unsigned char *)"\xc0\xaf",
+	    (const unsigned char *)"\xc0\xaf" + 2) == 0, "overlong rejected");
+	ok(utf8_char((const unsigned char *)"\xf0\x9f\x98\x80",
+	    (const unsigned char *)"\xf0\x9f\x98\x80" + 4) == 4, "emoji accepted");
 	b.len = 0;
 	buf_addi(&b, -1234567890123LL);
 	ok(b.len == 14 && memcmp(b.p, "-1234567890123", 14) == 0, "buf_addi");
