@@ -57,6 +57,8 @@ int	 fshut(FILE *, const char *);
 /* num.c: strtonum(3)'s contract: 0 and *errstr set on failure. */
 long long parse_num(const char *, long long, long long, const char **);
 double	 parse_seconds(const char *, double, double, const char **);
+long long opt_num(const char *, const char *, long long, long long);
+int64_t	 opt_ms(const char *, const char *, double, double);
 
 /* env.c */
 int	 env_get(const char *, char **);

@@ -136,28 +136,15 @@ origin_free(struct origin *o)
 int
 http_option(int c, const char *arg, struct http_opts *o)
 {
-	const char *e;
-
 	switch (c) {
 	case OPT_MAX_RETRIES:
-		o->max_retries = (int)parse_num(arg, 0, 100, &e);
-		if (e != NULL)
-			errx(EXIT_USAGE, "--max-retries %s: %s (0 to 100)", arg,
-			    e);
+		o->max_retries = (int)opt_num("--max-retries", arg, 0, 100);
 		return 1;
 	case OPT_MAX_WAIT:
-		o->max_wait_ms = (long long)(parse_seconds(arg, 0, 86400, &e) *
-		    1000);
-		if (e != NULL)
-			errx(EXIT_USAGE, "--max-wait %s: %s (0 to 86400 s)", arg,
-			    e);
+		o->max_wait_ms = opt_ms("--max-wait", arg, 0, 86400);
 		return 1;
 	case OPT_TIMEOUT:
-		o->timeout_ms = (long)(parse_seconds(arg, 0.001, 3600, &e) *
-		    1000);
-		if (e != NULL)
-			errx(EXIT_USAGE, "--timeout %s: %s (up to 3600 s)", arg,
-			    e);
+		o->timeout_ms = (long)opt_ms("--timeout", arg, 0.001, 3600);
 		return 1;
 	case OPT_CACERT:
 		o->cacert = arg;

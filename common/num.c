@@ -65,3 +65,29 @@ parse_seconds(const char *s, double min, double max, const char **errstr)
 	*errstr = NULL;
 	return v;
 }
+
+/* An option's integer in [min, max]; anything else is a usage error. */
+long long
+opt_num(const char *opt, const char *arg, long long min, long long max)
+{
+	const char *e;
+	long long v = parse_num(arg, min, max, &e);
+
+	if (e != NULL)
+		errx(EXIT_USAGE, "%s %s: %s (%lld to %lld)", opt, arg, e, min,
+		    max);
+	return v;
+}
+
+/* An option's duration in seconds within [min, max], as milliseconds. */
+int64_t
+opt_ms(const char *opt, const char *arg, double min, double max)
+{
+	const char *e;
+	double v = parse_seconds(arg, min, max, &e);
+
+	if (e != NULL)
+		errx(EXIT_USAGE, "%s %s: %s (%g to %g seconds)", opt, arg, e,
+		    min, max);
+	return (int64_t)(v * 1000);
+}

@@ -681,7 +681,6 @@ main(int argc, char *argv[])
 	};
 	struct sigaction sa;
 	struct lreader lr;
-	const char *e;
 	int c, i, status = 0, stopped = 0;
 	int64_t t0 = mono_ms();
 
@@ -693,17 +692,11 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'B':
-			opt.max_bytes = (size_t)parse_num(optarg, 1024,
-			    64 * 1024 * 1024, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-B %s: %s (1024 to %d)",
-				    optarg, e, 64 * 1024 * 1024);
+			opt.max_bytes = (size_t)opt_num("-B", optarg, 1024,
+			    64 * 1024 * 1024);
 			break;
 		case 'b':
-			opt.batch_max = (int)parse_num(optarg, 1, BATCH_MAX, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-b %s: %s (1 to %d)", optarg,
-				    e, BATCH_MAX);
+			opt.batch_max = (int)opt_num("-b", optarg, 1, BATCH_MAX);
 			break;
 		case 'f':
 			opt.failed_name = optarg;
@@ -711,20 +704,13 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'i':
-			opt.interval_ms = (int64_t)(parse_seconds(optarg, 0.001,
-			    86400, &e) * 1000);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-i %s: %s (seconds, up to "
-				    "86400)", optarg, e);
+			opt.interval_ms = opt_ms("-i", optarg, 0.001, 86400);
 			break;
 		case 'n':
 			opt.dry_run = 1;
 			break;
 		case 'P':
-			opt.par = (int)parse_num(optarg, 1, PAR_MAX, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-P %s: %s (1 to %d)", optarg,
-				    e, PAR_MAX);
+			opt.par = (int)opt_num("-P", optarg, 1, PAR_MAX);
 			break;
 		case 'q':
 			verbosity = 0;

@@ -643,7 +643,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fetch f;
-	const char *url_opt = NULL, *commit = NULL, *e;
+	const char *url_opt = NULL, *commit = NULL;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
 	int c, attempt = 0;
@@ -668,10 +668,7 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'l':
-			f.limit = (int)parse_num(optarg, 1, LIMIT_MAX, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-l %s: %s (1 to %d)", optarg,
-				    e, LIMIT_MAX);
+			f.limit = (int)opt_num("-l", optarg, 1, LIMIT_MAX);
 			break;
 		case 'q':
 			verbosity = 0;
