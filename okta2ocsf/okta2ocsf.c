@@ -59,6 +59,19 @@ jstr(const char *s, size_t n)
 		bad_utf8 = 1;
 }
 
+/* A SEP B as one JSON string, built in a buffer kept between calls. */
+static void
+jstr_join(const char *a, size_t na, const char *sep, const char *b, size_t nb)
+{
+	static struct buf t;
+
+	t.len = 0;
+	buf_add(&t, a, na);
+	buf_adds(&t, sep);
+	buf_add(&t, b, nb);
+	jstr(t.p, t.len);
+}
+
 /* Strings decoded from escapes while mapping a device, freed after it. */
 static char **decoded;
 static size_t ndecoded, capdecoded;
@@ -275,15 +288,9 @@ put_owner(long users)
 	last = get_str(up, "lastName", &nl);
 	if (first != NULL || last != NULL) {
 		buf_adds(&out, ",\"full_name\":");
-		if (first && last) {
-			struct buf fn = { 0 };
-
-			buf_add(&fn, first, nf);
-			buf_addc(&fn, ' ');
-			buf_add(&fn, last, nl);
-			jstr(fn.p, fn.len);
-			buf_free(&fn);
-		} else
+		if (first && last)
+			jstr_join(first, nf, " ", last, nl);
+		else
 			jstr(first ? first : last,
 			    first ? nf : nl);
 	}
@@ -315,23 +322,13 @@ put_enrichment(long profile)
 	buf_adds(&out, part);
 	buf_adds(&out, "},\"Users\":[");
 	if ((s = get_str(profile, "serialNumber", &n)) != NULL) {
-		struct buf t = { 0 };
-
-		buf_adds(&t, "serial_number:");
-		buf_add(&t, s, n);
-		jstr(t.p, t.len);
-		buf_free(&t);
+		jstr_join("serial_number", 13, ":", s, n);
 		sep = 1;
 	}
 	if ((s = get_str(profile, "sid", &n)) != NULL) {
-		struct buf t = { 0 };
-
 		if (sep)
 			buf_addc(&out, ',');
-		buf_adds(&t, "windows_sid:");
-		buf_add(&t, s, n);
-		jstr(t.p, t.len);
-		buf_free(&t);
+		jstr_join("windows_sid", 11, ":", s, n);
 		sep = 1;
 	}
 	if ((hw = get_bool(profile, "secureHardwarePresent")) >= 0) {
