@@ -20,14 +20,17 @@ JSON_LIBS != $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DVERSION=\"$(VERSION)\" -Icommon $(CURL_CFLAGS) $(JSON_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARNFLAGS) $(CFLAGS)
-LIBS = $(CURL_LIBS) $(JSON_LIBS) -lm
+# Each program links what it uses: okta2ocsf, a filter, no network.
+LIBS = -lm
+NET_LIBS = $(CURL_LIBS) $(JSON_LIBS) -lm
 
 BIN = okta-fetch/okta-fetch okta2ocsf/okta2ocsf ocsf-push/ocsf-push
 MAN1 = man/okta-fetch.1 man/okta2ocsf.1 man/ocsf-push.1
 MAN7 = man/okta-ocsf.7
-HDR = common/common.h
+HDR = common/common.h common/net.h
 LIBOBJ = common/buf.o common/diag.o common/env.o common/http.o \
-	common/jscan.o common/lineio.o common/num.o common/time.o
+	common/jscan.o common/lineio.o common/num.o common/secret.o \
+	common/stats.o common/time.o
 OBJ = okta-fetch/okta-fetch.o okta2ocsf/okta2ocsf.o ocsf-push/ocsf-push.o
 FUZZ = headers iso8601 jscan link map pushline
 REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 tests/fuzz/replay-jscan \
@@ -52,16 +55,16 @@ common/libcommon.a: $(LIBOBJ)
 	ranlib $@
 
 okta-fetch/okta-fetch: okta-fetch/okta-fetch.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta-fetch/okta-fetch.o common/libcommon.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta-fetch/okta-fetch.o common/libcommon.a $(NET_LIBS)
 
 okta2ocsf/okta2ocsf: okta2ocsf/okta2ocsf.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta2ocsf/okta2ocsf.o common/libcommon.a $(LIBS)
 
 ocsf-push/ocsf-push: ocsf-push/ocsf-push.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ ocsf-push/ocsf-push.o common/libcommon.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ ocsf-push/ocsf-push.o common/libcommon.a $(NET_LIBS)
 
 tests/unit/test-common: tests/unit/test-common.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-common.o common/libcommon.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-common.o common/libcommon.a $(NET_LIBS)
 
 # The fuzz targets, replayed over their corpus without libFuzzer.
 tests/fuzz/replay-headers: tests/fuzz/fuzz-headers.c
@@ -74,7 +77,7 @@ $(REPLAY): tests/fuzz/replay.c common/libcommon.a $(HDR) \
 		okta2ocsf/okta2ocsf.c ocsf-push/ocsf-push.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-function -Wno-unused-variable $(LDFLAGS) \
 		-o $@ tests/fuzz/replay.c $(@:tests/fuzz/replay-%=tests/fuzz/fuzz-%.c) \
-		common/libcommon.a $(LIBS)
+		common/libcommon.a $(NET_LIBS)
 
 # Every test, C unit tests then BATS; the last line is "N passed, N failed".
 check: $(BIN) $(TESTBIN)
@@ -106,7 +109,7 @@ fuzz:
 		$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined \
 			$(ALL_CPPFLAGS) -Wno-unused-function -Wno-unused-variable -o tests/fuzz/fuzz-$$t \
-			tests/fuzz/fuzz-$$t.c common/*.c $(LIBS) || exit 1; \
+			tests/fuzz/fuzz-$$t.c common/*.c $(NET_LIBS) || exit 1; \
 	done
 	for t in $(FUZZ); do \
 		mkdir -p tests/fuzz/work/$$t; \

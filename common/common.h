@@ -1,6 +1,9 @@
 /*
  * common.h: what okta-fetch, okta2ocsf and ocsf-push share (libcommon.a).
  *
+ * The network layer (libcurl) is in net.h, the crypto (libcrypto) in
+ * crypto.h: okta2ocsf, a filter, links neither.
+ *
  * Ownership: a function that returns a pointer it allocated says so, and
  * the caller frees it (secrets with secret_free, which wipes them first).
  * Pointers into a struct lreader's buffer stay valid only until the next
@@ -18,10 +21,27 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #ifndef VERSION
 #define VERSION "0.1.0"
+/* stats.c: --stats FILE, a run's counters and exit status as one JSON
+ * object, written atomically (a temporary file renamed) when the program
+ * exits: from main through stats_exit, and from errx and err.  The table
+ * ends with a NULL key; its pointers must live until exit. */
+struct stat_field {
+	const char		*key;
+	const long long		*n;	/* a counter, or */
+	const double		*d;	/* a number (seconds) */
+};
+void	 stats_open(const char *, const struct stat_field *);
+int	 stats_exit(int);
+
+/* secret.c: values that must never be printed.  redact() masks every
+ * remembered value, and the credential headers and URL userinfo, in a
+ * NUL-terminated text of the given size, in place. */
+void	 secret_remember(const char *);
+void	 secret_forget_all(void);
+void	 redact(char *, size_t);
+
 #endif
 
 /* Exit statuses, the same table in every man page. */
@@ -133,61 +153,23 @@ int64_t	 now_ms(void);
 int64_t	 mono_ms(void);
 int	 sleep_ms(int64_t, volatile const int *);
 
-/* http.c: one libcurl layer for okta-fetch and ocsf-push. */
-struct origin {
-	char	*scheme, *host;
-	long	 port;
+/* stats.c: --stats FILE, a run's counters and exit status as one JSON
+ * object, written atomically (a temporary file renamed) when the program
+ * exits: from main through stats_exit, and from errx and err.  The table
+ * ends with a NULL key; its pointers must live until exit. */
+struct stat_field {
+	const char		*key;
+	const long long		*n;	/* a counter, or */
+	const double		*d;	/* a number (seconds) */
 };
-int	 origin_parse(const char *, struct origin *, const char **);
-int	 origin_same(const struct origin *, const char *);
-void	 origin_free(struct origin *);
+void	 stats_open(const char *, const struct stat_field *);
+int	 stats_exit(int);
 
-struct http_opts {
-	const char	*cacert;	/* --cacert, or NULL */
-	long		 timeout_ms;	/* --timeout: the whole request */
-	long		 connect_timeout_ms;
-	int		 max_retries;	/* --max-retries */
-	long long	 max_wait_ms;	/* --max-wait: the longest hint obeyed */
-	curl_off_t	 max_body;	/* largest response body accepted */
-	const char	*user_agent;
-};
-/* The options okta-fetch and ocsf-push share, for getopt_long(3). */
-enum { OPT_MAX_RETRIES = 256, OPT_MAX_WAIT, OPT_TIMEOUT, OPT_CACERT,
-    OPT_OWN };
-#define HTTP_LONGOPTS \
-	{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES }, \
-	{ "max-wait", required_argument, NULL, OPT_MAX_WAIT }, \
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
-	{ "cacert", required_argument, NULL, OPT_CACERT }
-int	 http_option(int, const char *, struct http_opts *);
-CURL	*http_easy(const struct http_opts *);
-
-#define RATE_UNSET	(-1LL)
-struct http_resp {
-	long		 status;
-	long long	 rl_limit, rl_remaining, rl_reset; /* smallest seen */
-	long long	 retry_after_s;	/* Retry-After in seconds, or -1 */
-	time_t		 retry_after_at; /* Retry-After as a date, or 0 */
-	time_t		 date;		/* server Date, or 0 */
-	char		*link_next;	/* from the last header block only */
-	int		 link_bad;	/* a Link header we could not parse */
-	char		 request_id[128];
-	int		 headers_seen;	/* in the final header block */
-	int		 too_many_headers;
-};
-void	 http_resp_reset(struct http_resp *);
-void	 http_resp_free(struct http_resp *);
-size_t	 http_header_cb(char *, size_t, size_t, void *);
-int	 link_next(const char *, size_t, char **);
-long long http_hint_ms(const struct http_resp *);
-
-struct curl_slist *http_auth(struct curl_slist *, const char *, const char *);
-void	 http_headers_free(struct curl_slist *);
-void	 http_api_error(const char *, size_t, char *, size_t);
-
-enum http_verdict { HTTP_OK, HTTP_RETRY, HTTP_AUTH, HTTP_REFUSED };
-enum http_verdict http_classify(CURLcode, long);
-int64_t	 backoff_ms(int);
-const char *http_errstr(CURLcode, const char *);
+/* secret.c: values that must never be printed.  redact() masks every
+ * remembered value, and the credential headers and URL userinfo, in a
+ * NUL-terminated text of the given size, in place. */
+void	 secret_remember(const char *);
+void	 secret_forget_all(void);
+void	 redact(char *, size_t);
 
 #endif

@@ -78,7 +78,7 @@ errx(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vdiag(fmt, ap, 0);
 	va_end(ap);
-	exit(status);
+	exit(stats_exit(status));
 }
 
 void
@@ -90,7 +90,7 @@ err(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vdiag(fmt, ap, e);
 	va_end(ap);
-	exit(status);
+	exit(stats_exit(status));
 }
 
 void

@@ -16,7 +16,7 @@
 
 #include <json.h>
 
-#include "common.h"
+#include "net.h"
 
 #define MAX_HEADERS	1000	/* a response with more is not an API's */
 #define BACKOFF_BASE_MS	1000
@@ -216,8 +216,7 @@ trace_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 			    data + i);
 		else
 			snprintf(line, sizeof(line), "%.*s", (int)n, data + i);
-		if (strncasecmp(line, "authorization:", 14) == 0)
-			strcpy(line + 14, " [redacted]");
+		redact(line, sizeof(line));
 		http_sanitize(line);
 		if (*line != '\0')
 			fprintf(stderr, "%s: %s %s\n", progname, dir, line);
@@ -642,6 +641,7 @@ http_api_error(const char *body, size_t len, char *out, size_t outlen)
 	if (*out == '\0')
 		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
 	http_sanitize(out);
+	redact(out, outlen);
 	/* "...requests.": the caller's own punctuation follows. */
 	len = strlen(out);
 	while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))

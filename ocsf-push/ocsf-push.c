@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "net.h"
 
 #define BATCH_MAX	10000
 #define MAX_BYTES_DEF	(4 * 1024 * 1024)

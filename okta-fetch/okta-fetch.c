@@ -18,7 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "net.h"
 
 #define LIMIT_MAX	200		/* Okta's largest page */
 #define OVERLAP_MS	(5 * 60 * 1000)	/* the search index lags behind */

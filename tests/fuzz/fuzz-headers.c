@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
