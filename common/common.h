@@ -29,7 +29,7 @@
  * ends with a NULL key; its pointers must live until exit. */
 struct stat_field {
 	const char		*key;
-	const long long		*n;	/* a counter, or */
+	const unsigned long	*n;	/* a counter, or */
 	const double		*d;	/* a number (seconds) */
 };
 void	 stats_open(const char *, const struct stat_field *);
@@ -159,7 +159,7 @@ int	 sleep_ms(int64_t, volatile const int *);
  * ends with a NULL key; its pointers must live until exit. */
 struct stat_field {
 	const char		*key;
-	const long long		*n;	/* a counter, or */
+	const unsigned long	*n;	/* a counter, or */
 	const double		*d;	/* a number (seconds) */
 };
 void	 stats_open(const char *, const struct stat_field *);

@@ -63,7 +63,7 @@ stats_exit(int status)
 		buf_json_str(&b, f->key, strlen(f->key));
 		buf_addc(&b, ':');
 		if (f->n != NULL)
-			buf_addi(&b, *f->n);
+			buf_addi(&b, (long long)*f->n);
 		else {
 			snprintf(num, sizeof(num), "%.3f", f->d ? *f->d : 0.0);
 			buf_adds(&b, num);
