@@ -23,25 +23,6 @@
 
 #ifndef VERSION
 #define VERSION "0.1.0"
-/* stats.c: --stats FILE, a run's counters and exit status as one JSON
- * object, written atomically (a temporary file renamed) when the program
- * exits: from main through stats_exit, and from errx and err.  The table
- * ends with a NULL key; its pointers must live until exit. */
-struct stat_field {
-	const char		*key;
-	const unsigned long	*n;	/* a counter, or */
-	const double		*d;	/* a number (seconds) */
-};
-void	 stats_open(const char *, const struct stat_field *);
-int	 stats_exit(int);
-
-/* secret.c: values that must never be printed.  redact() masks every
- * remembered value, and the credential headers and URL userinfo, in a
- * NUL-terminated text of the given size, in place. */
-void	 secret_remember(const char *);
-void	 secret_forget_all(void);
-void	 redact(char *, size_t);
-
 #endif
 
 /* Exit statuses, the same table in every man page. */
