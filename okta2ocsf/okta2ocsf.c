@@ -636,7 +636,8 @@ static unsigned long pend_line;	/* the line number of that part */
 struct nest {
 	long	 depth;
 	int	 in_str, esc;
-	int	 closed;	/* depth came back to 0, or a string did not end */
+	int	 str_open;	/* the last line ended inside a string */
+	int	 closed;	/* depth came back to 0, or a string spans lines */
 };
 
 static void
@@ -644,6 +645,11 @@ nest_line(struct nest *t, const char *s, size_t n)
 {
 	const char *end = s + n;
 
+	if (t->str_open) {
+		/* A raw newline inside a string: jscan will say it is wrong. */
+		t->closed = 1;
+		t->str_open = 0;
+	}
 	for (; s < end; s++) {
 		if (t->in_str) {
 			if (t->esc)
@@ -660,8 +666,7 @@ nest_line(struct nest *t, const char *s, size_t n)
 			t->closed = 1;
 	}
 	if (t->in_str) {
-		/* A raw newline in a string: jscan will say it is wrong. */
-		t->closed = 1;
+		t->str_open = 1;
 		t->in_str = t->esc = 0;
 	}
 }
@@ -752,7 +757,7 @@ too_long(struct lreader *lr, struct nest *t, size_t start, const char *line,
 static int
 join(struct lreader *lr, int scanned)
 {
-	struct nest t = { 0, 0, 0, 0 };
+	struct nest t = { 0, 0, 0, 0, 0 };
 	struct at at = { lr->name, pend_line };
 	size_t start = pend_off, end, first, last = 0, next, len, k, col;
 	unsigned long lines = 1, errline;
@@ -808,6 +813,12 @@ join(struct lreader *lr, int scanned)
 		}
 		if ((r = read_line(lr, &line, &len)) == LR_ERROR)
 			return -1;
+		if (r == LR_EOF && last != end - start) {
+			/* One last scan, to say what is wrong if more than
+			 * the end (the reader says EOF again next time). */
+			t.closed = 1;
+			continue;
+		}
 		if (r == LR_EOF) {
 			reject(&at, -1, pend.p + start, first - start,
 			    "invalid JSON: the input ends inside a value");

@@ -518,7 +518,7 @@ okta2ocsf: 7 devices read, 4 records written, 3 rejected, saved to $dir/rej"
 	expect_status 0
 	expect_file stdout "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	expect_stderr ""
-	validate_ocsf "$BATS_TEST_TMPDIR/got"
+	validate_sekoia "$BATS_TEST_TMPDIR/got"
 }
 
 @test "a write error on stdout is a failure, not a silent success" {
@@ -648,4 +648,140 @@ okta2ocsf: 3 devices read, 2 records written, 1 rejected, saved to $rej"
 
 @test "mapping: devices in the shapes Okta's API reference shows (nulls, empty strings, _embedded)" {
 	golden okta-shapes
+}
+
+# ---- input: a stream of JSON values, as jq reads it ------------------------------
+
+@test "input: a pretty-printed array, jq-style objects over lines, a BOM first, blank lines" {
+	golden input-pretty
+}
+
+@test "input: CRLF line endings inside multi-line values" {
+	golden input-crlf
+	expect_file "CRLF output vs LF output" "$GOLDEN/input-crlf.out.ndjson" "$GOLDEN/input-pretty.out.ndjson"
+}
+
+@test "input: a value cut short costs its first line only; the good lines after it are converted" {
+	golden input-cut
+}
+
+@test "input: one object cut short, then good lines: exactly one line rejected, the rest converted" {
+	local f=$BATS_TEST_TMPDIR/cut.ndjson rej=$BATS_TEST_TMPDIR/rej
+	printf '{"id":"c-1"}\n{"id":"cut","profile":{"displayName":"half\n{"id":"c-3"}\n{"id":"c-4"}\n' >"$f"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records c-1 c-3 c-4)"
+	expect_stderr "okta2ocsf: $f:2: invalid JSON: the value begun here breaks off: a control character inside a string at line 2, byte 43"
+	expect_rejects "$rej" "$(sed -n 2p "$f")"
+	validate_output
+}
+
+@test "input: jq . output of the sample (one file, and several values) gives the sample's records" {
+	command -v jq >/dev/null || skip "jq not installed"
+	jq . "$SAMPLE" >"$BATS_TEST_TMPDIR/pretty.json"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" "$BATS_TEST_TMPDIR/pretty.json"
+	expect_status 0
+	expect_stderr ""
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/got"
+	expect_file "jq . page" "$BATS_TEST_TMPDIR/got" "$GOLDEN/sample.out.ndjson"
+	jq '.[]' "$SAMPLE" >"$BATS_TEST_TMPDIR/values.json"
+	run --separate-stderr "$OKTA2OCSF" -q -T ocsf -t "$T" "$BATS_TEST_TMPDIR/values.json"
+	expect_status 0
+	expect_stderr ""
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/got"
+	expect_file "jq .[] values" "$BATS_TEST_TMPDIR/got" "$GOLDEN/sample.ocsf.ndjson"
+}
+
+@test "input: a value over 16 MiB spread over lines: rejected once, saved whole, next value converted, memory bounded" {
+	local f=$BATS_TEST_TMPDIR/bigval.json rej=$BATS_TEST_TMPDIR/rej rss
+	python3 -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("{\"id\":\"before\"}\n[\n")
+    for i in range(17):
+        f.write("  \"" + "x" * (1 << 20) + "\",\n")
+    f.write("  \"end\"\n]\n{\"id\":\"after\"}\n")' "$f"
+	run --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		"$OKTA2OCSF" -q -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records before after)"
+	expect_stderr "okta2ocsf: $f:2: value longer than 16777216 bytes"
+	sed -n '2,21p' "$f" >"$BATS_TEST_TMPDIR/want.rej"
+	cmp -s "$rej" "$BATS_TEST_TMPDIR/want.rej" || { echo "rejects file is not lines 2-21" >&2; false; }
+	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
+	echo "# peak RSS ${rss} KiB for a 17 MiB value over 20 lines" >&3
+	[ "$rss" -lt $((40 * 1024)) ] || { echo "peak RSS $rss KiB, not under 40 MiB" >&2; false; }
+}
+
+@test "input: 100000 lines of '[' are rejected one by one in bounded time and memory" {
+	local f=$BATS_TEST_TMPDIR/brackets rss n
+	yes '[' | head -n 100000 >"$f"
+	printf '{"id":"after-brackets"}\n' >>"$f"
+	# 60 s: linear work takes well under a second; quadratic, hours.
+	run --separate-stderr timeout 60 /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		"$OKTA2OCSF" -q -t "$T" "$f"
+	expect_status 1
+	n=$(printf '%s\n' "$stderr" | grep -c ': invalid JSON: ')
+	expect_eq "rejections" "$n" 100000
+	[[ ${stderr%%$'\n'*} == "okta2ocsf: $f:1: invalid JSON: the value begun here breaks off: nesting deeper than 64 at line 65, byte 1" ]] ||
+		expect_eq "first message" "${stderr%%$'\n'*}" "... nesting deeper than 64 at line 65, byte 1"
+	# The last ones are still open when the input ends, the good line
+	# joined to each: read again after each, it must come out.
+	expect_stdout "$(record after-brackets)"
+	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
+	[ "$rss" -lt $((32 * 1024)) ] || { echo "peak RSS $rss KiB" >&2; false; }
+}
+
+# ---- --stats and --help -------------------------------------------------------
+
+# stats_value FILE KEY: the value of KEY in the --stats JSON object.
+stats_value() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+@test "--stats FILE: devices, records, rejected, seconds, exit_status in that order, after a normal run" {
+	local st=$BATS_TEST_TMPDIR/stats.json
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/sample.in.ndjson"
+	expect_status 0
+	run python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' "$st"
+	expect_stdout "devices records rejected seconds exit_status"
+	expect_eq devices "$(stats_value "$st" devices)" 12
+	expect_eq records "$(stats_value "$st" records)" 12
+	expect_eq rejected "$(stats_value "$st" rejected)" 0
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 0
+	[[ $(stats_value "$st" seconds) =~ ^[0-9]+\.[0-9]+$ ]]
+	[ ! -e "$st.tmp.$$" ]
+}
+
+@test "--stats FILE: after rejections (exit 1), and after a configuration error (exit 78)" {
+	local st=$BATS_TEST_TMPDIR/stats.json
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/input-cut.in.ndjson"
+	expect_status 1
+	expect_eq devices "$(stats_value "$st" devices)" 9
+	expect_eq records "$(stats_value "$st" records)" 3
+	expect_eq rejected "$(stats_value "$st" rejected)" 6
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 1
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/reject-array.in.ndjson"
+	expect_status 1
+	expect_eq devices "$(stats_value "$st" devices)" "$(($(grep -c . "$GOLDEN/reject-array.out.ndjson") + $(grep -c . "$GOLDEN/reject-array.err")))"
+	rm -f "$st"
+	run --separate-stderr env SOURCE_DATE_EPOCH=soon "$OKTA2OCSF" --stats "$st" </dev/null
+	expect_status 78
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 78
+	expect_eq devices "$(stats_value "$st" devices)" 0
+}
+
+@test "--help: the synopsis, one line per option and variable, the page to read; every SYNOPSIS option is in it" {
+	local opt
+	run --separate-stderr "$OKTA2OCSF" --help
+	expect_status 0
+	expect_stderr ""
+	[[ $output == "usage: okta2ocsf "* ]] || expect_stdout "usage: okta2ocsf ..."
+	[[ ${output##*$'\n'} == "See okta2ocsf(1)." ]] || expect_eq "last line" "${output##*$'\n'}" "See okta2ocsf(1)."
+	for opt in $(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/s/^\.Op Fl \([a-zA-Z-]*\).*/\1/p' "$ROOT/man/okta2ocsf.1" |
+		sed 's/^-/--/; /^[a-zA-Z]\{2,\}$/s/\(.\)/-\1 /g'); do
+		case $opt in --*) ;; *) opt=-${opt#-} ;; esac
+		[[ $output == *$'\n'"  $opt "* || $output == *$'\n'"  "*", $opt "* ]] ||
+			{ echo "$opt of the man page's SYNOPSIS is not in --help" >&2; false; }
+	done
+	[[ $output == *$'\n'"  SOURCE_DATE_EPOCH "* ]] || { echo "SOURCE_DATE_EPOCH not in --help" >&2; false; }
 }
