@@ -833,7 +833,6 @@ join(struct lreader *lr, int scanned)
 			/* Keep the buffer near the value's size. */
 			memmove(pend.p, pend.p + start, pend.len - start);
 			pend.len -= start;
-			end -= start;
 			first -= start;
 			start = pend_off = 0;
 		}
