@@ -709,6 +709,10 @@ with open(sys.argv[1], "w") as f:
 	cmp -s "$rej" "$BATS_TEST_TMPDIR/want.rej" || { echo "rejects file is not lines 2-21" >&2; false; }
 	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
 	echo "# peak RSS ${rss} KiB for a 17 MiB value over 20 lines" >&3
+	if [[ $BUILD == */sanitize || -n ${VALGRIND:-} ]]; then
+		echo "# RSS bound not checked under a sanitizer or valgrind" >&3
+		return 0
+	fi
 	[ "$rss" -lt $((40 * 1024)) ] || { echo "peak RSS $rss KiB, not under 40 MiB" >&2; false; }
 }
 
