@@ -1,8 +1,10 @@
 /*
- * okta2ocsf: map Okta devices (NDJSON, one device or one array of devices
- * per line) to OCSF 1.6.0 Device Inventory Info (class 5001) records.
+ * okta2ocsf: map Okta devices (a stream of JSON values: device objects,
+ * or arrays of them such as saved API pages) to OCSF 1.6.0 Device
+ * Inventory Info (class 5001) records, spelled for Sekoia.io's data model
+ * (the default) or for plain OCSF.
  *
- * Each line is tokenized in place (common/jscan.c: no copy, no object
+ * Each value is tokenized in place (common/jscan.c: no copy, no object
  * per value) and the records are written as text straight into an output
  * buffer, so a device costs little more than reading it once.
  */
@@ -17,20 +19,41 @@
 
 #include "common.h"
 
-#define MAX_LINE	(16 * 1024 * 1024)	/* a saved page is ~1 MiB */
+#define MAX_VALUE	(16 * 1024 * 1024)	/* a saved page is ~1 MiB */
 #define OUT_FLUSH	(64 * 1024)
 
-static const char usage_text[] =
-    "usage: okta2ocsf [-qv] [-t TIME_MS] [-u ms|s] [-r REJECTS] [file ...]\n";
+static const char synopsis[] =
+    "usage: okta2ocsf [-qv] [-T sekoia|ocsf] [-t TIME_MS] [-u ms|s] "
+    "[-r REJECTS]\n"
+    "                 [--stats FILE] [file ...]\n";
+
+/*
+ * Who reads the records.  One mapper; this table holds what differs:
+ * Sekoia.io's DeviceOCSFModel wants seconds, a lower-case os.type, a
+ * hostname always, and reads the encryption under Storage_encryption.
+ */
+struct target {
+	const char	*name;
+	int		 unit_s;	/* timestamps in seconds, else ms */
+	int		 lower;		/* os.type spelling: 1 lower case */
+	int		 hostname_always; /* displayName, serialNumber, id */
+	const char	*enc_key;	/* the encryption enrichment's key */
+};
+static const struct target targets[] = {
+	{ "sekoia", 1, 1, 1, "Storage_encryption" },
+	{ "ocsf", 0, 0, 0, "DiskEncryption" },
+};
+static const struct target *tg = &targets[0];
 
 static struct buf out;
 static FILE *rejects;
 static const char *rejects_name;
-static int unit_s;		/* -u s: timestamps in seconds */
+static int unit_s;		/* the target's unit, or -u's */
 static int64_t fixed_time = -1;	/* -t or SOURCE_DATE_EPOCH, in ms */
-static unsigned long n_out, n_rejected;
+static unsigned long n_devices, n_out, n_rejected;
+static double seconds;
 static int bad_utf8;		/* the device being mapped has some */
-static struct jdoc doc;		/* the line being converted */
+static struct jdoc doc;		/* the value being converted */
 
 /* The part of every record before "time", in the spec's key order. */
 static const char head[] =
@@ -42,7 +65,6 @@ static const char head[] =
 static const char meta[] =
     ",\"metadata\":{\"product\":{\"name\":\"Okta\",\"vendor_name\":\"Okta\","
     "\"version\":\"N/A\"},\"version\":\"1.6.0\"},\"device\":{\"uid\":";
-
 static void
 flush_out(void)
 {
@@ -198,41 +220,70 @@ email_ok(const char *s, size_t n)
 	return 1;
 }
 
-static void
-put_os(long profile)
-{
-	static const struct {
-		const char *okta, *name;
-		int id;
-	} os[] = {
-		{ "WINDOWS", "Windows", 100 },
-		{ "MACOS", "macOS", 300 },
-		{ "LINUX", "Linux", 200 },
-		{ "IOS", "iOS", 301 },	/* 302 is iPadOS */
-		{ "ANDROID", "Android", 201 },
-	};
-	const char *p;
-	size_t n, i;
 
+/*
+ * The platform, matched without regard to case, gives device.type and
+ * device.os; os.type has the target's spelling.
+ */
+static const struct platform {
+	const char	*okta, *name, *type[2];	/* type: caption, lower case */
+	int		 os_id, dev_id;
+} platforms[] = {
+	{ "WINDOWS", "Windows", { "Windows", "windows" }, 100, 2 },
+	{ "MACOS", "macOS", { "macOS", "macos" }, 300, 2 },
+	{ "LINUX", "Linux", { "Linux", "linux" }, 200, 2 },
+	{ "IOS", "iOS", { "iOS", "ios" }, 301, 5 },	/* 302 is iPadOS */
+	{ "ANDROID", "Android", { "Android", "android" }, 201, 5 },
+	{ "CHROMEOS", NULL, { NULL, NULL }, 99, 2 },	/* os: any other */
+};
+static const char *const os_other[2] = { "Other", "other" };
+static const char *const os_unknown[2] = { "Unknown", "unknown" };
+
+static const struct platform *
+find_platform(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++)
+		if (strlen(platforms[i].okta) == n &&
+		    strncasecmp(p, platforms[i].okta, n) == 0)
+			return &platforms[i];
+	return NULL;
+}
+
+/* device.type: Desktop or Mobile where the platform tells. */
+static void
+put_type(const char *p, const struct platform *pl)
+{
+	int id = p == NULL ? 0 : pl != NULL ? pl->dev_id : 99;
+
+	buf_adds(&out, id == 0 ? ",\"type\":\"Unknown\"" :
+	    id == 2 ? ",\"type\":\"Desktop\"" : id == 5 ? ",\"type\":\"Mobile\"" :
+	    ",\"type\":\"Other\"");
+	buf_adds(&out, ",\"type_id\":");
+	buf_addi(&out, id);
+}
+
+static void
+put_os(long profile, const char *p, size_t n, const struct platform *pl)
+{
 	buf_adds(&out, ",\"os\":{\"name\":");
-	if ((p = get_str(profile, "platform", &n)) == NULL)
-		buf_adds(&out, "\"Unknown\",\"type\":\"Unknown\",\"type_id\":0");
-	else {
-		for (i = 0; i < sizeof(os) / sizeof(os[0]); i++)
-			if (strlen(os[i].okta) == n &&
-			    strncasecmp(p, os[i].okta, n) == 0)
-				break;
-		if (i < sizeof(os) / sizeof(os[0])) {
-			buf_addc(&out, '"');
-			buf_adds(&out, os[i].name);
-			buf_adds(&out, "\",\"type\":\"");
-			buf_adds(&out, os[i].name);
-			buf_adds(&out, "\",\"type_id\":");
-			buf_addi(&out, os[i].id);
-		} else {
-			jstr(p, n);
-			buf_adds(&out, ",\"type\":\"Other\",\"type_id\":99");
-		}
+	if (p == NULL) {
+		buf_adds(&out, "\"Unknown\",\"type\":\"");
+		buf_adds(&out, os_unknown[tg->lower]);
+		buf_adds(&out, "\",\"type_id\":0");
+	} else if (pl != NULL && pl->name != NULL) {
+		buf_addc(&out, '"');
+		buf_adds(&out, pl->name);
+		buf_adds(&out, "\",\"type\":\"");
+		buf_adds(&out, pl->type[tg->lower]);
+		buf_adds(&out, "\",\"type_id\":");
+		buf_addi(&out, pl->os_id);
+	} else {
+		jstr(p, n);
+		buf_adds(&out, ",\"type\":\"");
+		buf_adds(&out, os_other[tg->lower]);
+		buf_adds(&out, "\",\"type_id\":99");
 	}
 	put_str(",\"version\":", profile, "osVersion");
 	buf_addc(&out, '}');
@@ -297,6 +348,10 @@ put_owner(long users)
 	buf_addc(&out, '}');
 }
 
+/*
+ * The enrichment; the encryption entry only when Okta said what it is:
+ * unknown is not "disabled".
+ */
 static void
 put_enrichment(long profile)
 {
@@ -311,16 +366,20 @@ put_enrichment(long profile)
 	size_t n, i;
 	int sep = 0, hw;
 
-	if ((s = get_str(profile, "diskEncryptionType", &n)) != NULL)
+	buf_adds(&out, ",\"enrichments\":[{\"name\":\"device_info\","
+	    "\"value\":\"hardware_and_security\",\"data\":{");
+	if ((s = get_str(profile, "diskEncryptionType", &n)) != NULL) {
 		for (i = 0; i < sizeof(enc) / sizeof(enc[0]); i++)
 			if (strlen(enc[i].okta) == n &&
 			    strncasecmp(s, enc[i].okta, n) == 0)
 				part = enc[i].json;
-	buf_adds(&out, ",\"enrichments\":[{\"name\":\"device_info\","
-	    "\"value\":\"hardware_and_security\",\"data\":{\"DiskEncryption\":"
-	    "{\"partitions\":");
-	buf_adds(&out, part);
-	buf_adds(&out, "},\"Users\":[");
+		buf_addc(&out, '"');
+		buf_adds(&out, tg->enc_key);
+		buf_adds(&out, "\":{\"partitions\":");
+		buf_adds(&out, part);
+		buf_adds(&out, "},");
+	}
+	buf_adds(&out, "\"Users\":[");
 	if ((s = get_str(profile, "serialNumber", &n)) != NULL) {
 		jstr_join("serial_number", 13, ":", s, n);
 		sep = 1;
@@ -372,39 +431,58 @@ put_unmapped(long dev, long profile)
 	buf_addc(&out, '}');
 }
 
+
 /* One device object with a valid id to one OCSF line in the buffer. */
 static void
 map_device(long dev, const char *id, size_t idlen)
 {
 	long profile, emb, users;
-	const char *s;
-	size_t n;
+	const char *s, *p, *name, *host;
+	size_t n, np = 0, nname, nhost;
+	const struct platform *pl = NULL;
 	int b;
 
 	profile = get_type(dev, "profile", J_OBJECT);
 	emb = get_type(dev, "_embedded", J_OBJECT);
 	users = get_type(emb, "users", J_ARRAY);
+	if ((p = get_str(profile, "platform", &np)) != NULL)
+		pl = find_platform(p, np);
 
 	buf_adds(&out, head);
 	buf_addi(&out, in_unit(fixed_time >= 0 ? fixed_time : now_ms()));
 	buf_adds(&out, meta);
 	jstr(id, idlen);
-	if ((s = get_str(profile, "displayName", &n)) != NULL) {
-		buf_adds(&out, ",\"hostname\":");
-		jstr(s, n);
-		buf_adds(&out, ",\"name\":");
-		jstr(s, n);
+	/* Sekoia's model requires a hostname: the best name Okta has. */
+	host = name = get_str(profile, "displayName", &nname);
+	nhost = nname;
+	if (host == NULL && tg->hostname_always &&
+	    (host = get_str(profile, "serialNumber", &nhost)) == NULL) {
+		host = id;
+		nhost = idlen;
 	}
-	buf_adds(&out, ",\"type\":\"Other\",\"type_id\":99");
-	put_os(profile);
+	if (host != NULL) {
+		buf_adds(&out, ",\"hostname\":");
+		jstr(host, nhost);
+	}
+	if (name != NULL) {
+		buf_adds(&out, ",\"name\":");
+		jstr(name, nname);
+	}
+	put_type(p, pl);
+	put_os(profile, p, np, pl);
 	put_str(",\"vendor_name\":", profile, "manufacturer");
 	put_str(",\"model\":", profile, "model");
 	put_times(dev, "created", ",\"created_time\":", ",\"first_seen_time\":");
 	put_times(dev, "lastUpdated", ",\"last_seen_time\":",
 	    ",\"modified_time\":");
 	put_managed(profile, users);
-	if ((b = get_bool(profile, "registered")) >= 0)
+	/* A deactivated or suspended device is not compliant. */
+	if ((b = get_bool(profile, "registered")) >= 0) {
+		if ((s = get_str(dev, "status", &n)) != NULL &&
+		    !(n == 6 && strncasecmp(s, "ACTIVE", 6) == 0))
+			b = 0;
 		put_bool(",\"is_compliant\":", b);
+	}
 	if ((s = get_str(profile, "serialNumber", &n)) != NULL) {
 		buf_adds(&out, ",\"hw_info\":{\"serial_number\":");
 		jstr(s, n);
@@ -425,13 +503,22 @@ map_device(long dev, const char *id, size_t idlen)
 	buf_adds(&out, "}\n");
 }
 
+/* Where a value is reported: the input's name and the line it starts on. */
+struct at {
+	const char	*name;
+	unsigned long	 line;
+};
+
 static void
-reject(const struct lreader *lr, long elem, const char *line, size_t len,
+reject(const struct at *at, long elem, const char *text, size_t len,
     const char *fmt, ...) PRINTFLIKE(5, 6);
 
-/* Report a rejected line (or array element) and save it verbatim. */
+/*
+ * Report a rejected value (or array element) and save it verbatim.  Each
+ * rejection counts as one device read, so devices = records + rejected.
+ */
 static void
-reject(const struct lreader *lr, long elem, const char *line, size_t len,
+reject(const struct at *at, long elem, const char *text, size_t len,
     const char *fmt, ...)
 {
 	char why[512];
@@ -441,21 +528,20 @@ reject(const struct lreader *lr, long elem, const char *line, size_t len,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (elem >= 0)
-		warnx("%s:%lu: element %ld: %s", lr->name, lr->lineno, elem,
-		    why);
+		warnx("%s:%lu: element %ld: %s", at->name, at->line, elem, why);
 	else
-		warnx("%s:%lu: %s", lr->name, lr->lineno, why);
+		warnx("%s:%lu: %s", at->name, at->line, why);
 	n_rejected++;
-	if (rejects != NULL && line != NULL) {
-		fwrite(line, 1, len, rejects);
+	n_devices++;
+	if (rejects != NULL && text != NULL) {
+		fwrite(text, 1, len, rejects);
 		fputc('\n', rejects);
 	}
 }
 
 /* A device object, or the reason it cannot be one. */
 static void
-device(const struct lreader *lr, long elem, long o, const char *line,
-    size_t len)
+device(const struct at *at, long elem, long o, const char *text, size_t len)
 {
 	const char *id, *why = NULL;
 	size_t n;
@@ -471,6 +557,7 @@ device(const struct lreader *lr, long elem, long o, const char *line,
 		map_device(o, id, n);
 		if (!bad_utf8) {
 			n_out++;
+			n_devices++;
 			free_decoded();
 			if (out.len >= OUT_FLUSH)
 				flush_out();
@@ -480,92 +567,388 @@ device(const struct lreader *lr, long elem, long o, const char *line,
 		why = "invalid UTF-8 in a mapped string";
 	}
 	free_decoded();
-	if (line == NULL) {
+	if (text == NULL) {
 		/* An array element is saved alone, as compact JSON. */
 		static struct buf el;
 
 		el.len = 0;
 		jtext(&doc, o, &el);
-		line = el.p;
+		text = el.p;
 		len = el.len;
 	}
-	reject(lr, elem, line, len, "%s", why);
+	reject(at, elem, text, len, "%s", why);
 }
 
-/* One input line: a device, an array of devices, or a rejection. */
+/* A value jscan accepted: a device, an array of devices, or a rejection. */
 static void
-convert_line(const struct lreader *lr, const char *line, size_t len)
+convert_value(const struct at *at, const char *text, size_t len)
+{
+	long i, k = 1;
+
+	if (doc.t[0].type == J_ARRAY)
+		for (i = 1; i < (long)doc.t[0].next; i = doc.t[i].next)
+			device(at, k++, i, NULL, 0);
+	else if (doc.t[0].type == J_OBJECT)
+		device(at, -1, 0, text, len);
+	else
+		reject(at, -1, text, len, "not a JSON object or array");
+}
+
+#ifdef FUZZING
+/* One text holding one value (the fuzzer's way in). */
+static void
+convert_text(const struct at *at, const char *text, size_t len)
 {
 	const char *why;
-	long i, k = 1;
 	int r;
 
-	if (is_blank(line, len))
+	if (is_blank(text, len))
 		return;
-	if ((r = jscan(&doc, line, len, &why)) == JSCAN_SHORT)
-		reject(lr, -1, line, len, "invalid JSON: the line ends inside "
-		    "a value");
+	if ((r = jscan(&doc, text, len, &why)) == JSCAN_OK)
+		convert_value(at, text, len);
 	else if (r == JSCAN_BAD)
-		reject(lr, -1, line, len, "invalid JSON: %s at byte %zu", why,
+		reject(at, -1, text, len, "invalid JSON: %s at byte %zu", why,
 		    doc.err_at + 1);
-	else if (doc.t[0].type == J_ARRAY)
-		for (i = 1; i < (long)doc.t[0].next; i = doc.t[i].next)
-			device(lr, k++, i, NULL, 0);
-	else if (doc.t[0].type == J_OBJECT)
-		device(lr, -1, 0, line, len);
 	else
-		reject(lr, -1, line, len, "not a JSON object or array");
+		reject(at, -1, text, len, "invalid JSON: the input ends inside "
+		    "a value");
 }
+#endif
+
+/*
+ * Values spread over lines.  A line that ends inside a value (jscan says
+ * SHORT) is joined with the next ones, in `pend', until the value is
+ * complete, wrong, or over the limit.  A joined text that is wrong costs
+ * only its first line: the lines after it are read again, from `pend',
+ * so that a good line is never lost to a bad one.
+ *
+ * Rescanning after each line would be quadratic in a big pretty-printed
+ * value, so a bracket count (struct nest) says when the value may be
+ * complete, and jscan runs then, or when the text has doubled since its
+ * last run.  A restarted value can only outlive the one before it where
+ * it starts deeper, and jscan refuses nesting past 64, so no line is
+ * read again more than about 65 times: linear, whatever the input.
+ */
+static struct buf pend;		/* input lines not yet consumed, '\n' between */
+static size_t pend_off;		/* where the unconsumed part starts */
+static unsigned long pend_line;	/* the line number of that part */
+
+struct nest {
+	long	 depth;
+	int	 in_str, esc;
+	int	 str_open;	/* the last line ended inside a string */
+	int	 closed;	/* depth came back to 0, or a string spans lines */
+};
 
 static void
-convert(struct lreader *lr)
+nest_line(struct nest *t, const char *s, size_t n)
 {
-	char *line;
-	size_t len;
+	const char *end = s + n;
+
+	if (t->str_open) {
+		/* A raw newline inside a string: jscan will say it is wrong. */
+		t->closed = 1;
+		t->str_open = 0;
+	}
+	for (; s < end; s++) {
+		if (t->in_str) {
+			if (t->esc)
+				t->esc = 0;
+			else if (*s == '\\')
+				t->esc = 1;
+			else if (*s == '"')
+				t->in_str = 0;
+		} else if (*s == '"')
+			t->in_str = 1;
+		else if (*s == '{' || *s == '[')
+			t->depth++;
+		else if ((*s == '}' || *s == ']') && --t->depth <= 0)
+			t->closed = 1;
+	}
+	if (t->in_str) {
+		t->str_open = 1;
+		t->in_str = t->esc = 0;
+	}
+}
+
+/* The end of the pending line that starts at OFF. */
+static size_t
+pend_eol(size_t off)
+{
+	char *nl = memchr(pend.p + off, '\n', pend.len - off);
+
+	return nl != NULL ? (size_t)(nl - pend.p) : pend.len;
+}
+
+/* Consume the pending text up to END (a line end), LINES lines. */
+static void
+pend_consume(size_t end, unsigned long lines)
+{
+	pend_off = end < pend.len ? end + 1 : pend.len;
+	pend_line += lines;
+	if (pend_off == pend.len)
+		pend.len = pend_off = 0;
+}
+
+/* The next input line, without the byte-order mark that may start it. */
+static int
+read_line(struct lreader *lr, char **line, size_t *len)
+{
+	int r = lreader_next(lr, line, len);
+
+	if (r == LR_LINE && lr->lineno == 1 && *len >= 3 &&
+	    memcmp(*line, "\xef\xbb\xbf", 3) == 0) {
+		*line += 3;
+		*len -= 3;
+	}
+	return r;
+}
+
+/*
+ * A value that has passed the limit: rejected once, at its first line,
+ * and copied whole to REJECTS, but never held: the lines up to where its
+ * brackets close are read and passed on.  LINE is the line that did not
+ * fit, or NULL when it was itself too long (and is still unread).
+ */
+static int
+too_long(struct lreader *lr, struct nest *t, size_t start, const char *line,
+    size_t len)
+{
+	struct at at = { lr->name, pend_line };
 	int r;
 
-	while ((r = lreader_next(lr, &line, &len)) != LR_EOF) {
-		if (r == LR_ERROR) {
-			warn("%s:%lu", lr->name, lr->lineno + 1);
-			n_rejected++;
-			return;
+	reject(&at, -1, NULL, 0, "value longer than %d bytes", MAX_VALUE);
+	if (rejects != NULL)
+		fwrite(pend.p + start, 1, pend.len - start, rejects);
+	pend.len = pend_off = 0;
+	if (line == NULL) {
+		/* Its brackets are unknown: the value ends with it. */
+		if (rejects != NULL)
+			fputc('\n', rejects);
+		return lreader_skip(lr, rejects) == LR_ERROR ? -1 : 0;
+	}
+	for (;;) {
+		if (rejects != NULL) {
+			fputc('\n', rejects);
+			fwrite(line, 1, len, rejects);
 		}
+		nest_line(t, line, len);
+		if (t->depth <= 0)
+			break;
+		if ((r = read_line(lr, (char **)&line, &len)) == LR_EOF)
+			break;
+		if (r == LR_ERROR)
+			return -1;
 		if (r == LR_TOOLONG) {
-			reject(lr, -1, NULL, 0, "line longer than %d bytes",
-			    MAX_LINE);
-			if (lreader_skip(lr, rejects) == LR_ERROR) {
-				warn("%s:%lu", lr->name, lr->lineno);
-				return;
+			if (rejects != NULL)
+				fputc('\n', rejects);
+			return lreader_skip(lr, rejects) == LR_ERROR ? -1 : 0;
+		}
+	}
+	if (rejects != NULL)
+		fputc('\n', rejects);
+	return 0;
+}
+
+/*
+ * The value that starts at the first pending line; SCANNED when jscan
+ * already found that line SHORT alone.  -1 on a read error.
+ */
+static int
+join(struct lreader *lr, int scanned)
+{
+	struct nest t = { 0, 0, 0, 0, 0 };
+	struct at at = { lr->name, pend_line };
+	size_t start = pend_off, end, first, last = 0, next, len, k, col;
+	unsigned long lines = 1, errline;
+	const char *why;
+	char *line;
+	int r;
+
+	first = end = pend_eol(start);
+	nest_line(&t, pend.p + start, end - start);
+	if (scanned)
+		last = end - start;
+	for (;;) {
+		if (!scanned || t.closed || end - start >= 2 * last) {
+			r = jscan(&doc, pend.p + start, end - start, &why);
+			scanned = 1;
+			t.closed = 0;
+			last = end - start;
+			if (r == JSCAN_OK) {
+				convert_value(&at, pend.p + start, end - start);
+				pend_consume(end, lines);
+				return 0;
 			}
+			if (r == JSCAN_BAD && lines == 1) {
+				reject(&at, -1, pend.p + start, end - start,
+				    "invalid JSON: %s at byte %zu", why,
+				    doc.err_at + 1);
+				pend_consume(first, 1);
+				return 0;
+			}
+			if (r == JSCAN_BAD) {
+				errline = pend_line;
+				col = 0;
+				for (k = start; k < start + doc.err_at; k++)
+					if (pend.p[k] == '\n') {
+						errline++;
+						col = k + 1 - start;
+					}
+				reject(&at, -1, pend.p + start, first - start,
+				    "invalid JSON: the value begun here breaks "
+				    "off: %s at line %lu, byte %zu", why, errline,
+				    doc.err_at - col + 1);
+				pend_consume(first, 1);
+				return 0;
+			}
+		}
+		/* Too short: one more line, pending or new. */
+		if (end < pend.len) {
+			next = pend_eol(end + 1);
+			nest_line(&t, pend.p + end + 1, next - end - 1);
+			end = next;
+			lines++;
 			continue;
 		}
-		convert_line(lr, line, len);
+		if ((r = read_line(lr, &line, &len)) == LR_ERROR)
+			return -1;
+		if (r == LR_EOF && last != end - start) {
+			/* One last scan, to say what is wrong if more than
+			 * the end (the reader says EOF again next time). */
+			t.closed = 1;
+			continue;
+		}
+		if (r == LR_EOF) {
+			reject(&at, -1, pend.p + start, first - start,
+			    "invalid JSON: the input ends inside a value");
+			pend_consume(first, 1);
+			return 0;
+		}
+		if (r == LR_TOOLONG)
+			return too_long(lr, &t, start, NULL, 0);
+		if (end - start + 1 + len > MAX_VALUE)
+			return too_long(lr, &t, start, line, len);
+		if (start > 0 && start >= pend.len - start) {
+			/* Keep the buffer near the value's size. */
+			memmove(pend.p, pend.p + start, pend.len - start);
+			pend.len -= start;
+			first -= start;
+			start = pend_off = 0;
+		}
+		buf_addc(&pend, '\n');
+		buf_add(&pend, line, len);
+		nest_line(&t, line, len);
+		end = pend.len;
+		lines++;
+	}
+}
+
+/* One input: values one per line or spread over lines; -1 on read error. */
+static int
+convert(struct lreader *lr)
+{
+	struct at at = { lr->name, 0 };
+	const char *why;
+	char *line;
+	size_t len, e;
+	int r;
+
+	pend.len = pend_off = 0;
+	for (;;) {
+		if (pend_off < pend.len) {
+			/* Lines read again after a rejected first line. */
+			e = pend_eol(pend_off);
+			if (is_blank(pend.p + pend_off, e - pend_off))
+				pend_consume(e, 1);
+			else if (join(lr, 0) == -1)
+				return -1;
+			continue;
+		}
+		if ((r = read_line(lr, &line, &len)) == LR_EOF)
+			return 0;
+		if (r == LR_ERROR)
+			return -1;
+		at.line = lr->lineno;
+		if (r == LR_TOOLONG) {
+			reject(&at, -1, NULL, 0, "line longer than %d bytes",
+			    MAX_VALUE);
+			if (lreader_skip(lr, rejects) == LR_ERROR)
+				return -1;
+			continue;
+		}
+		if (is_blank(line, len))
+			continue;
+		/* The usual case, one value on one line: no copy. */
+		if ((r = jscan(&doc, line, len, &why)) == JSCAN_OK)
+			convert_value(&at, line, len);
+		else if (r == JSCAN_BAD)
+			reject(&at, -1, line, len, "invalid JSON: %s at byte %zu",
+			    why, doc.err_at + 1);
+		else {
+			pend.len = pend_off = 0;
+			buf_add(&pend, line, len);
+			pend_line = lr->lineno;
+			if (join(lr, 1) == -1)
+				return -1;
+		}
 	}
 }
 
 static void NORETURN
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status);
+	FILE *fp = status ? stderr : stdout;
+
+	fputs(synopsis, fp);
+	if (status)
+		exit(status);
+	fputs("  -T sekoia|ocsf  who reads the records: Sekoia.io's asset model "
+	    "(default), or plain OCSF\n"
+	    "  -t TIME_MS      the records' time, milliseconds since the epoch "
+	    "(default: now)\n"
+	    "  -u ms|s         the unit of every timestamp (default: s for "
+	    "sekoia, ms for ocsf)\n"
+	    "  -r REJECTS      save every rejected value to REJECTS\n"
+	    "  -q              quiet: no summary line\n"
+	    "  -v              verbose: always a summary line\n"
+	    "  --stats FILE    write the run's counters to FILE as JSON at exit\n"
+	    "  -h, --help      print this help and exit\n"
+	    "  -V, --version   print the version and exit\n"
+	    "environment:\n"
+	    "  SOURCE_DATE_EPOCH  the records' time, seconds since the epoch, "
+	    "unless -t\n"
+	    "See okta2ocsf(1).\n", fp);
+	exit(0);
 }
 
 #ifndef FUZZING
 int
 main(int argc, char *argv[])
 {
+	enum { OPT_STATS = 256 };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const struct stat_field fields[] = {
+		{ "devices", &n_devices, NULL },
+		{ "records", &n_out, NULL },
+		{ "rejected", &n_rejected, NULL },
+		{ "seconds", NULL, &seconds },
+		{ NULL, NULL, NULL }
+	};
 	struct lreader lr;
-	const char *e, *sde;
-	int c, failed = 0, i;
+	const char *e, *sde, *stats = NULL;
+	int c, failed = 0, i, unit = -1;
+	size_t k;
 	int64_t t0 = mono_ms();
 
 	setprogname(argv);
-	while ((c = getopt_long(argc, argv, "hqr:t:u:vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqr:T:t:u:vV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'h':
 			usage(0);
@@ -575,19 +958,33 @@ main(int argc, char *argv[])
 		case 'r':
 			rejects_name = optarg;
 			break;
+		case 'T':
+			for (k = 0; k < sizeof(targets) / sizeof(targets[0]); k++)
+				if (strcmp(optarg, targets[k].name) == 0)
+					break;
+			if (k == sizeof(targets) / sizeof(targets[0])) {
+				warnx("-T %s: must be sekoia or ocsf", optarg);
+				usage(EXIT_USAGE);
+			}
+			tg = &targets[k];
+			break;
 		case 't':
 			fixed_time = parse_num(optarg, 0, INT64_MAX / 1000, &e);
-			if (e != NULL)
-				errx(EXIT_USAGE, "-t %s: %s (milliseconds since "
-				    "the epoch)", optarg, e);
+			if (e != NULL) {
+				warnx("-t %s: %s (milliseconds since the epoch)",
+				    optarg, e);
+				usage(EXIT_USAGE);
+			}
 			break;
 		case 'u':
 			if (strcmp(optarg, "ms") == 0)
-				unit_s = 0;
+				unit = 0;
 			else if (strcmp(optarg, "s") == 0)
-				unit_s = 1;
-			else
-				errx(EXIT_USAGE, "-u %s: must be ms or s", optarg);
+				unit = 1;
+			else {
+				warnx("-u %s: must be ms or s", optarg);
+				usage(EXIT_USAGE);
+			}
 			break;
 		case 'v':
 			verbosity++;
@@ -595,12 +992,18 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("okta2ocsf %s\n", VERSION);
 			return 0;
+		case OPT_STATS:
+			stats = optarg;
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (stats != NULL)
+		stats_open(stats, fields);
+	unit_s = unit >= 0 ? unit : tg->unit_s;
 
 	if (fixed_time < 0 && (sde = getenv("SOURCE_DATE_EPOCH")) != NULL &&
 	    *sde != '\0') {
@@ -622,32 +1025,38 @@ main(int argc, char *argv[])
 		argc = 1;
 	}
 	for (i = 0; i < argc; i++) {
-		if (lreader_open(&lr, argv[i], MAX_LINE) == -1) {
+		if (lreader_open(&lr, argv[i], MAX_VALUE) == -1) {
 			warn("%s", argv[i]);
 			failed = 1;
 			continue;
 		}
-		convert(&lr);
+		if (convert(&lr) == -1) {
+			warn("%s:%lu", lr.name, lr.lineno + 1);
+			n_rejected++;
+			n_devices++;
+		}
 		lreader_close(&lr);
 	}
 	flush_out();
 	jdoc_free(&doc);
 	free(decoded);
 	buf_free(&out);
+	buf_free(&pend);
 
 	if (fshut(stdout, "stdout") == -1)
 		failed = EXIT_TEMPFAIL;
 	if (rejects != NULL && fshut(rejects, rejects_name) == -1)
 		failed = EXIT_TEMPFAIL;
-	if (n_rejected > 0)
-		info("%lu record%s rejected%s%s", n_rejected,
-		    n_rejected == 1 ? "" : "s",
-		    rejects_name ? ", saved to " : "",
-		    rejects_name ? rejects_name : "");
-	debug("%lu records written in %.3f s", n_out,
-	    (mono_ms() - t0) / 1000.0);
+	seconds = (mono_ms() - t0) / 1000.0;
+	if (n_rejected > 0 || verbosity > 1)
+		info("%lu device%s read, %lu record%s written, %lu rejected%s%s",
+		    n_devices, n_devices == 1 ? "" : "s", n_out,
+		    n_out == 1 ? "" : "s", n_rejected,
+		    rejects_name && n_rejected ? ", saved to " : "",
+		    rejects_name && n_rejected ? rejects_name : "");
+	debug("%.3f s", seconds);
 	if (failed)
-		return failed;
-	return n_rejected > 0 ? EXIT_REJECTS : 0;
+		return stats_exit(failed);
+	return stats_exit(n_rejected > 0 ? EXIT_REJECTS : 0);
 }
 #endif /* FUZZING */

@@ -1,16 +1,27 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154 # $stderr is set by bats run --separate-stderr
 # 10-okta2ocsf.bats: okta2ocsf, the Okta device to OCSF 1.6.0 mapping filter
-# (SPEC.md "okta2ocsf" and "Mapping").
+# (SPEC.md "okta2ocsf", "Targets" and "Mapping").
 #
-# tests/golden/NAME.in.ndjson is fed on stdin with -q -t $T -r REJECTS;
-# NAME.out.ndjson is the expected stdout, and for reject cases NAME.err and
-# NAME.rej the expected stderr and rejects file (exit 1); without them stderr
-# and the rejects file must be empty (exit 0).  The expected files were
-# written from the spec, not from the program's output.
+# tests/golden/NAME.in.ndjson is fed on stdin with -q -t $T -r REJECTS, once
+# per target: NAME.out.ndjson is the expected stdout of the default target
+# (sekoia), NAME.ocsf.ndjson that of -T ocsf; for reject cases NAME.err and
+# NAME.rej are the expected stderr and rejects file (exit 1), the same for
+# both targets; without them stderr and the rejects file must be empty.
+#
+# How the expected files were made: the cases older than the targets were
+# committed (d9ac0a8) as written from the spec, in the ocsf conventions of
+# the time.  For the targets, a throw-away script that knows only the SPEC's
+# rules (the targets table; device.type, is_compliant and the encryption
+# rows), not okta2ocsf's code, rewrote them into the two targets' files, and
+# the diff was reviewed.  The cases added with the targets (status,
+# hostname, input-*, okta-shapes) were written by hand from the SPEC; the
+# sample's, from tests/bench/okta2ocsf.py (an independent implementation of
+# the SPEC), then reviewed.  None was copied from okta2ocsf's output.
 load helper
 
-T=1700000000000
+T=1700000000000	# -t, in ms
+TS=1700000000	# the same, in the sekoia target's seconds
 GOLDEN=$BATS_TEST_DIRNAME/golden
 NOID='device has no "id" (a non-empty string)'
 
@@ -18,15 +29,22 @@ NOID='device has no "id" (a non-empty string)'
 # spec's key order.
 HEAD='{"activity_id":2,"activity_name":"Collect","category_name":"Discovery","category_uid":5,"class_name":"Device Inventory Info","class_uid":5001,"type_name":"Device Inventory Info: Collect","type_uid":500102,"severity":"Informational","severity_id":1,"time":'
 META='"metadata":{"product":{"name":"Okta","vendor_name":"Okta","version":"N/A"},"version":"1.6.0"}'
-OS_UNKNOWN='"os":{"name":"Unknown","type":"Unknown","type_id":0}'
-ENRICH_NONE='"enrichments":[{"name":"device_info","value":"hardware_and_security","data":{"DiskEncryption":{"partitions":{"none":"Disabled"}},"Users":[]}}]'
+ENRICH_NONE='"enrichments":[{"name":"device_info","value":"hardware_and_security","data":{"Users":[]}}]'
 
-# record UID [TIME [DEVICE_TAIL]]: the expected record of a device with no
-# profile ({"id":UID} plus, say, times); DEVICE_TAIL is ",key:value..."
-# appended to device after os.
+# record UID [TIME [DEVICE_TAIL]]: the expected sekoia record of a device
+# with no profile ({"id":UID} plus, say, times): seconds, the id as the
+# hostname, os.type lower case; DEVICE_TAIL is ",key:value..." appended to
+# device after os.
 record() {
-	printf '%s%s,%s,"device":{"uid":"%s","type":"Other","type_id":99,%s%s},%s}' \
-		"$HEAD" "${2:-$T}" "$META" "$1" "$OS_UNKNOWN" "${3:-}" "$ENRICH_NONE"
+	printf '%s%s,%s,"device":{"uid":"%s","hostname":"%s","type":"Unknown","type_id":0,"os":{"name":"Unknown","type":"unknown","type_id":0}%s},%s}' \
+		"$HEAD" "${2:-$TS}" "$META" "$1" "$1" "${3:-}" "$ENRICH_NONE"
+}
+
+# record_ocsf UID [TIME [DEVICE_TAIL]]: the same for -T ocsf (ms, no
+# hostname without a displayName, the OCSF caption).
+record_ocsf() {
+	printf '%s%s,%s,"device":{"uid":"%s","type":"Unknown","type_id":0,"os":{"name":"Unknown","type":"Unknown","type_id":0}%s},%s}' \
+		"$HEAD" "${2:-$T}" "$META" "$1" "${3:-}" "$ENRICH_NONE"
 }
 
 # records UID...: record for each, one per line (no final newline, as $output).
@@ -73,37 +91,51 @@ expect_rejects() {
 	expect_file "rejects file" "$f" "$BATS_TEST_TMPDIR/rejects.expected"
 }
 
-# validate_output: every record now in $output passes ocsf-validate.
+# validate_output [TARGET]: every record now in $output passes the checker
+# of its target (sekoia-validate by default, ocsf-validate for ocsf).
 validate_output() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/validate.ndjson"
-	validate_ocsf "$BATS_TEST_TMPDIR/validate.ndjson"
+	if [ "${1:-sekoia}" = ocsf ]; then
+		validate_ocsf "$BATS_TEST_TMPDIR/validate.ndjson"
+	else
+		validate_sekoia "$BATS_TEST_TMPDIR/validate.ndjson"
+	fi
 }
 
-# check_golden NAME: run one golden case; print what differs and return 1 on
-# any mismatch.  Leaves stdout in $BATS_TEST_TMPDIR/NAME.out for validation.
+# check_golden NAME [TARGET]: run one golden case for one target (sekoia
+# by default); print what differs and return 1 on any mismatch.  Leaves
+# stdout in $BATS_TEST_TMPDIR/NAME.TARGET.out for validation.
 check_golden() {
-	local name=$1 dir=$BATS_TEST_TMPDIR rc=0 st want=0
-	local in=$GOLDEN/$1.in.ndjson
+	local name=$1 target=${2:-sekoia} dir=$BATS_TEST_TMPDIR rc=0 st want=0
+	local in=$GOLDEN/$1.in.ndjson exp=$GOLDEN/$1.out.ndjson
+	[ "$target" = sekoia ] || exp=$GOLDEN/$1.$target.ndjson
+	local got=$dir/$name.$target.out
 	[ -f "$in" ] || { echo "$in: missing" >&2; return 1; }
-	"$OKTA2OCSF" -q -t "$T" -r "$dir/$name.rej" <"$in" \
-		>"$dir/$name.out" 2>"$dir/$name.err" && st=0 || st=$?
+	[ -f "$exp" ] || { echo "$exp: missing" >&2; return 1; }
+	"$OKTA2OCSF" -q -T "$target" -t "$T" -r "$dir/$name.rej" <"$in" \
+		>"$got" 2>"$dir/$name.err" && st=0 || st=$?
 	if [ -f "$GOLDEN/$name.err" ]; then
 		want=1
-		expect_file "$name: stderr" "$dir/$name.err" "$GOLDEN/$name.err" || rc=1
-		expect_file "$name: rejects" "$dir/$name.rej" "$GOLDEN/$name.rej" || rc=1
+		expect_file "$name ($target): stderr" "$dir/$name.err" "$GOLDEN/$name.err" || rc=1
+		expect_file "$name ($target): rejects" "$dir/$name.rej" "$GOLDEN/$name.rej" || rc=1
 	else
-		expect_file "$name: stderr" "$dir/$name.err" /dev/null || rc=1
-		expect_file "$name: rejects" "$dir/$name.rej" /dev/null || rc=1
+		expect_file "$name ($target): stderr" "$dir/$name.err" /dev/null || rc=1
+		expect_file "$name ($target): rejects" "$dir/$name.rej" /dev/null || rc=1
 	fi
-	expect_file "$name: stdout" "$dir/$name.out" "$GOLDEN/$name.out.ndjson" || rc=1
-	expect_eq "$name: exit status" "$st" "$want" || rc=1
+	expect_file "$name ($target): stdout" "$got" "$exp" || rc=1
+	expect_eq "$name ($target): exit status" "$st" "$want" || rc=1
 	return "$rc"
 }
 
-# golden NAME: one golden case as a whole test, its output validated.
+# golden NAME: one golden case as a whole test, both targets, each output
+# checked by its target's validator.
 golden() {
-	check_golden "$1"
-	validate_ocsf "$BATS_TEST_TMPDIR/$1.out"
+	local rc=0
+	check_golden "$1" sekoia || rc=1
+	check_golden "$1" ocsf || rc=1
+	[ "$rc" -eq 0 ] || return 1
+	validate_sekoia "$BATS_TEST_TMPDIR/$1.sekoia.out"
+	validate_ocsf "$BATS_TEST_TMPDIR/$1.ocsf.out"
 }
 
 # big_line FILE BYTES ID: one line of exactly BYTES bytes (newline not
@@ -116,9 +148,9 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 
 # ---- golden files -----------------------------------------------------------
 
-@test "golden: the 4 sample devices, one per line" {
+@test "golden: the project's sample devices (tests/data/okta-devices.json), one per line" {
 	sample_ndjson >"$BATS_TEST_TMPDIR/sample.ndjson"
-	expect_file "golden input vs reference sample" "$GOLDEN/sample.in.ndjson" \
+	expect_file "golden input vs tests/data sample" "$GOLDEN/sample.in.ndjson" \
 		"$BATS_TEST_TMPDIR/sample.ndjson"
 	golden sample
 }
@@ -126,26 +158,34 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 @test "golden: the sample as one array line (a saved API page) gives the same records" {
 	expect_file "page output vs NDJSON output" "$GOLDEN/sample-page.out.ndjson" \
 		"$GOLDEN/sample.out.ndjson"
+	expect_file "page output vs NDJSON output (ocsf)" "$GOLDEN/sample-page.ocsf.ndjson" \
+		"$GOLDEN/sample.ocsf.ndjson"
 	golden sample-page
 }
 
-@test "golden: every tests/golden/*.in.ndjson matches its expected files" {
-	local f name failed=()
-	: >"$BATS_TEST_TMPDIR/all.ndjson"
+@test "golden: every tests/golden/*.in.ndjson matches its expected files, both targets" {
+	local f name target failed=()
+	: >"$BATS_TEST_TMPDIR/all.sekoia.ndjson"
+	: >"$BATS_TEST_TMPDIR/all.ocsf.ndjson"
 	for f in "$GOLDEN"/*.in.ndjson; do
 		name=${f##*/}
 		name=${name%.in.ndjson}
-		check_golden "$name" || failed+=("$name")
-		cat "$BATS_TEST_TMPDIR/$name.out" >>"$BATS_TEST_TMPDIR/all.ndjson"
+		for target in sekoia ocsf; do
+			check_golden "$name" "$target" || failed+=("$name/$target")
+			cat "$BATS_TEST_TMPDIR/$name.$target.out" >>"$BATS_TEST_TMPDIR/all.$target.ndjson"
+		done
 	done
 	for f in "$GOLDEN"/*; do
 		case $f in
-		*.in.ndjson | *.out.ndjson) ;;
+		*.in.ndjson) ;;
+		*.out.ndjson) [ -f "${f%.out.ndjson}.in.ndjson" ] || failed+=("stray ${f##*/}") ;;
+		*.ocsf.ndjson) [ -f "${f%.ocsf.ndjson}.in.ndjson" ] || failed+=("stray ${f##*/}") ;;
 		*.err | *.rej) [ -f "${f%.*}.in.ndjson" ] || failed+=("stray ${f##*/}") ;;
 		*) failed+=("stray ${f##*/}") ;;
 		esac
 	done
-	validate_ocsf "$BATS_TEST_TMPDIR/all.ndjson"
+	validate_sekoia "$BATS_TEST_TMPDIR/all.sekoia.ndjson"
+	validate_ocsf "$BATS_TEST_TMPDIR/all.ocsf.ndjson"
 	expect_eq "failed cases" "${failed[*]}" ""
 }
 
@@ -157,6 +197,11 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	expect_stdout "$(record only-id)"
 	expect_stderr ""
 	validate_output
+	run --separate-stderr "$OKTA2OCSF" -T ocsf -t "$T" <<<'{"id":"only-id"}'
+	expect_status 0
+	expect_stdout "$(record_ocsf only-id)"
+	expect_stderr ""
+	validate_output ocsf
 }
 
 @test "mapping: platform to os: each platform, any case, unknown, missing, null, empty, not a string" {
@@ -209,58 +254,86 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	local tz
 	# POSIX TZ strings: no tzdata needed; odd offsets and a DST rule.
 	for tz in 'XST-5:45' 'NST3:30NDT,M3.2.0,M11.1.0' 'CHA-12:45CHD,M9.5.0/2:45,M4.1.0/3:45' 'UTC+13'; do
-		TZ=$tz check_golden times
+		TZ=$tz check_golden times sekoia
+		TZ=$tz check_golden times ocsf
 	done
-	validate_ocsf "$BATS_TEST_TMPDIR/times.out"
+	validate_sekoia "$BATS_TEST_TMPDIR/times.sekoia.out"
+	validate_ocsf "$BATS_TEST_TMPDIR/times.ocsf.out"
 }
 
-@test "-u s: time and every device time in integer seconds, truncated" {
+@test "sekoia target (default): time and every device time in integer seconds, truncated" {
 	local in='{"id":"secs","created":"2019-10-02T18:03:07.999Z","lastUpdated":"2025-09-18T14:03:27.000+02:00"}'
-	run --separate-stderr "$OKTA2OCSF" -u s -t 1700000000999 <<<"$in"
-	expect_status 0
-	expect_stdout "$(record secs 1700000000 \
-		',"created_time":1570039387,"first_seen_time":1570039387,"last_seen_time":1758197007,"modified_time":1758197007')"
-	expect_stderr ""
-	validate_output
-}
-
-@test "-u ms: milliseconds, the same as the default" {
-	local in='{"id":"msecs","created":"2019-10-02T18:03:07.999Z","lastUpdated":"2025-09-18T14:03:27.000+02:00"}'
 	local want
-	want=$(record msecs 1700000000999 \
-		',"created_time":1570039387999,"first_seen_time":1570039387999,"last_seen_time":1758197007000,"modified_time":1758197007000')
-	run --separate-stderr "$OKTA2OCSF" -u ms -t 1700000000999 <<<"$in"
-	expect_status 0
-	expect_stdout "$want"
-	expect_stderr ""
+	want=$(record secs 1700000000 \
+		',"created_time":1570039387,"first_seen_time":1570039387,"last_seen_time":1758197007,"modified_time":1758197007')
 	run --separate-stderr "$OKTA2OCSF" -t 1700000000999 <<<"$in"
 	expect_status 0
 	expect_stdout "$want"
 	expect_stderr ""
 	validate_output
+	run --separate-stderr "$OKTA2OCSF" -T sekoia -u s -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$want"
+	expect_stderr ""
 }
 
-@test "SOURCE_DATE_EPOCH (seconds) fixes time; with -u s too" {
-	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" <<<'{"id":"sde"}'
+@test "ocsf target: milliseconds; -u s gives it seconds, -u ms gives sekoia milliseconds" {
+	local in='{"id":"msecs","created":"2019-10-02T18:03:07.999Z","lastUpdated":"2025-09-18T14:03:27.000+02:00"}'
+	run --separate-stderr "$OKTA2OCSF" -T ocsf -t 1700000000999 <<<"$in"
 	expect_status 0
-	expect_stdout "$(record sde 1700000000000)"
+	expect_stdout "$(record_ocsf msecs 1700000000999 \
+		',"created_time":1570039387999,"first_seen_time":1570039387999,"last_seen_time":1758197007000,"modified_time":1758197007000')"
 	expect_stderr ""
-	validate_output
-	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" -u s <<<'{"id":"sde"}'
+	validate_output ocsf
+	run --separate-stderr "$OKTA2OCSF" -T ocsf -u s -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$(record_ocsf msecs 1700000000 \
+		',"created_time":1570039387,"first_seen_time":1570039387,"last_seen_time":1758197007,"modified_time":1758197007')"
+	expect_stderr ""
+	validate_output ocsf
+	run --separate-stderr "$OKTA2OCSF" -u ms -t 1700000000999 <<<"$in"
+	expect_status 0
+	expect_stdout "$(record msecs 1700000000999 \
+		',"created_time":1570039387999,"first_seen_time":1570039387999,"last_seen_time":1758197007000,"modified_time":1758197007000')"
+	expect_stderr ""
+}
+
+@test "-T with anything but sekoia or ocsf exits 64, saying why, then the synopsis" {
+	local v
+	for v in OCSF Sekoia x ''; do
+		run --separate-stderr "$OKTA2OCSF" -T "$v" </dev/null
+		expect_status 64
+		expect_stdout ""
+		[[ $stderr == "okta2ocsf: -T $v: must be sekoia or ocsf"$'\n'"usage: okta2ocsf "* ]] ||
+			expect_stderr "okta2ocsf: -T $v: must be sekoia or ocsf<newline>usage: okta2ocsf ..."
+	done
+}
+
+@test "SOURCE_DATE_EPOCH (seconds) fixes time, in each target's unit" {
+	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" <<<'{"id":"sde"}'
 	expect_status 0
 	expect_stdout "$(record sde 1700000000)"
 	expect_stderr ""
+	validate_output
+	run --separate-stderr env SOURCE_DATE_EPOCH=1700000000 "$OKTA2OCSF" -T ocsf <<<'{"id":"sde"}'
+	expect_status 0
+	expect_stdout "$(record_ocsf sde 1700000000000)"
+	expect_stderr ""
+	validate_output ocsf
 }
 
 @test "-t wins over SOURCE_DATE_EPOCH" {
 	run --separate-stderr env SOURCE_DATE_EPOCH=1600000000 "$OKTA2OCSF" -t 1234567890123 <<<'{"id":"tw"}'
 	expect_status 0
-	expect_stdout "$(record tw 1234567890123)"
+	expect_stdout "$(record tw 1234567890)"
 	expect_stderr ""
 	validate_output
+	run --separate-stderr env SOURCE_DATE_EPOCH=1600000000 "$OKTA2OCSF" -T ocsf -t 1234567890123 <<<'{"id":"tw"}'
+	expect_status 0
+	expect_stdout "$(record_ocsf tw 1234567890123)"
 }
 
-@test "without -t or SOURCE_DATE_EPOCH, time is now, in ms (or s with -u s)" {
+@test "without -t or SOURCE_DATE_EPOCH, time is now, in s (sekoia) or ms (ocsf)" {
 	local before after t
 	before=$(date +%s)
 	run --separate-stderr "$OKTA2OCSF" <<<'{"id":"now"}'
@@ -270,7 +343,7 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	t=${output#*\"time\":}
 	t=${t%%,*}
 	[[ $t =~ ^[0-9]+$ ]] || { echo "time is not an integer: $t" >&2; false; }
-	if [ "$t" -lt $(((before - 2) * 1000)) ] || [ "$t" -gt $(((after + 2) * 1000)) ]; then
+	if [ "$t" -lt $((before - 2)) ] || [ "$t" -gt $((after + 2)) ]; then
 		echo "time $t not within [$before, $after] s" >&2
 		false
 	fi
@@ -278,16 +351,16 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	validate_output
 
 	before=$(date +%s)
-	run --separate-stderr "$OKTA2OCSF" -u s <<<'{"id":"now"}'
+	run --separate-stderr "$OKTA2OCSF" -T ocsf <<<'{"id":"now"}'
 	after=$(date +%s)
 	expect_status 0
 	t=${output#*\"time\":}
 	t=${t%%,*}
-	if [ "$t" -lt $((before - 2)) ] || [ "$t" -gt $((after + 2)) ]; then
+	if [ "$t" -lt $(((before - 2) * 1000)) ] || [ "$t" -gt $(((after + 2) * 1000)) ]; then
 		echo "time $t not within [$before, $after] s" >&2
 		false
 	fi
-	expect_stdout "$(record now "$t")"
+	expect_stdout "$(record_ocsf now "$t")"
 }
 
 # ---- bad input --------------------------------------------------------------
@@ -362,7 +435,7 @@ sys.stdout.write("{\"id\":\"huge\",\"pad\":\"" + "x" * (17 << 20) + "\"}\n")' >>
 	expect_status 1
 	expect_stdout "$(records before-big after-big)"
 	expect_stderr "okta2ocsf: $f:2: line longer than 16777216 bytes
-okta2ocsf: 1 record rejected, saved to $rej"
+okta2ocsf: 3 devices read, 2 records written, 1 rejected, saved to $rej"
 	sed -n 2p "$f" >"$BATS_TEST_TMPDIR/line2"
 	expect_file "rejects file" "$rej" "$BATS_TEST_TMPDIR/line2"
 	validate_output
@@ -425,7 +498,7 @@ okta2ocsf: 1 record rejected, saved to $rej"
 	expect_stderr "okta2ocsf: $dir/a.ndjson:2: $NOID
 okta2ocsf: stdin:2: $NOID
 okta2ocsf: $dir/b.ndjson:1: $NOID
-okta2ocsf: 3 records rejected, saved to $dir/rej"
+okta2ocsf: 7 devices read, 4 records written, 3 rejected, saved to $dir/rej"
 	expect_rejects "$dir/rej" '{"x":"a2"}' '{"x":"stdin2"}' '{"x":"b1"}'
 	validate_output
 }
@@ -436,7 +509,8 @@ okta2ocsf: 3 records rejected, saved to $dir/rej"
 	rec=$(record @UID@)
 	seq -f '{"id":"dev-%05g","_links":{"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}' \
 		1 3000 >"$f"
-	seq -f "${rec/@UID@/dev-%05g}" 1 3000 >"$BATS_TEST_TMPDIR/want"
+	seq -f '%05g' 1 3000 | awk -v r="$rec" '{ s = r; gsub(/@UID@/, "dev-" $0, s); print s }' \
+		>"$BATS_TEST_TMPDIR/want"
 	[ "$(wc -c <"$f")" -gt 262144 ] # several read buffers
 	# shellcheck disable=SC2016 # expanded by sh, from its arguments
 	run --separate-stderr sh -c '"$1" -t "$2" <"$3" >"$4"' sh "$OKTA2OCSF" "$T" "$f" \
@@ -444,7 +518,7 @@ okta2ocsf: 3 records rejected, saved to $dir/rej"
 	expect_status 0
 	expect_file stdout "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	expect_stderr ""
-	validate_ocsf "$BATS_TEST_TMPDIR/got"
+	validate_sekoia "$BATS_TEST_TMPDIR/got"
 }
 
 @test "a write error on stdout is a failure, not a silent success" {
@@ -543,13 +617,13 @@ okta2ocsf: 3 records rejected, saved to $dir/rej"
 	run --separate-stderr "$OKTA2OCSF" -t "$T" -r "$rej" <"$f"
 	expect_status 1
 	expect_stdout "$(records q-1 q-3)"
-	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the line ends inside a value
-okta2ocsf: 1 record rejected, saved to $rej"
+	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the value begun here breaks off: expected ',' or a closing bracket at line 3, byte 1
+okta2ocsf: 3 devices read, 2 records written, 1 rejected, saved to $rej"
 	expect_rejects "$rej" '[1'
 	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" <"$f"
 	expect_status 1
 	expect_stdout "$(records q-1 q-3)"
-	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the line ends inside a value"
+	expect_stderr "okta2ocsf: stdin:2: invalid JSON: the value begun here breaks off: expected ',' or a closing bracket at line 3, byte 1"
 	expect_rejects "$rej" '[1'
 	validate_output
 }
@@ -560,4 +634,158 @@ okta2ocsf: 1 record rejected, saved to $rej"
 	expect_stdout "$(record v-1)"
 	[[ $stderr == "okta2ocsf: "* ]] || expect_stderr "okta2ocsf: ... (a detail line)"
 	validate_output
+}
+
+# ---- targets and corrected rows ----------------------------------------------
+
+@test "mapping: is_compliant is false for a device whose status is not ACTIVE" {
+	golden status
+}
+
+@test "mapping: hostname: displayName, else serialNumber, else id (sekoia); displayName only (ocsf)" {
+	golden hostname
+}
+
+@test "mapping: devices in the shapes Okta's API reference shows (nulls, empty strings, _embedded)" {
+	golden okta-shapes
+}
+
+# ---- input: a stream of JSON values, as jq reads it ------------------------------
+
+@test "input: a pretty-printed array, jq-style objects over lines, a BOM first, blank lines" {
+	golden input-pretty
+}
+
+@test "input: CRLF line endings inside multi-line values" {
+	golden input-crlf
+	expect_file "CRLF output vs LF output" "$GOLDEN/input-crlf.out.ndjson" "$GOLDEN/input-pretty.out.ndjson"
+}
+
+@test "input: a value cut short costs its first line only; the good lines after it are converted" {
+	golden input-cut
+}
+
+@test "input: one object cut short, then good lines: exactly one line rejected, the rest converted" {
+	local f=$BATS_TEST_TMPDIR/cut.ndjson rej=$BATS_TEST_TMPDIR/rej
+	printf '{"id":"c-1"}\n{"id":"cut","profile":{"displayName":"half\n{"id":"c-3"}\n{"id":"c-4"}\n' >"$f"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records c-1 c-3 c-4)"
+	expect_stderr "okta2ocsf: $f:2: invalid JSON: the value begun here breaks off: a control character inside a string at line 2, byte 43"
+	expect_rejects "$rej" "$(sed -n 2p "$f")"
+	validate_output
+}
+
+@test "input: jq . output of the sample (one file, and several values) gives the sample's records" {
+	command -v jq >/dev/null || skip "jq not installed"
+	jq . "$SAMPLE" >"$BATS_TEST_TMPDIR/pretty.json"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" "$BATS_TEST_TMPDIR/pretty.json"
+	expect_status 0
+	expect_stderr ""
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/got"
+	expect_file "jq . page" "$BATS_TEST_TMPDIR/got" "$GOLDEN/sample.out.ndjson"
+	jq '.[]' "$SAMPLE" >"$BATS_TEST_TMPDIR/values.json"
+	run --separate-stderr "$OKTA2OCSF" -q -T ocsf -t "$T" "$BATS_TEST_TMPDIR/values.json"
+	expect_status 0
+	expect_stderr ""
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/got"
+	expect_file "jq .[] values" "$BATS_TEST_TMPDIR/got" "$GOLDEN/sample.ocsf.ndjson"
+}
+
+@test "input: a value over 16 MiB spread over lines: rejected once, saved whole, next value converted, memory bounded" {
+	local f=$BATS_TEST_TMPDIR/bigval.json rej=$BATS_TEST_TMPDIR/rej rss
+	python3 -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("{\"id\":\"before\"}\n[\n")
+    for i in range(17):
+        f.write("  \"" + "x" * (1 << 20) + "\",\n")
+    f.write("  \"end\"\n]\n{\"id\":\"after\"}\n")' "$f"
+	run --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		"$OKTA2OCSF" -q -t "$T" -r "$rej" "$f"
+	expect_status 1
+	expect_stdout "$(records before after)"
+	expect_stderr "okta2ocsf: $f:2: value longer than 16777216 bytes"
+	sed -n '2,21p' "$f" >"$BATS_TEST_TMPDIR/want.rej"
+	cmp -s "$rej" "$BATS_TEST_TMPDIR/want.rej" || { echo "rejects file is not lines 2-21" >&2; false; }
+	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
+	echo "# peak RSS ${rss} KiB for a 17 MiB value over 20 lines" >&3
+	if [[ $BUILD == */sanitize || -n ${VALGRIND:-} ]]; then
+		echo "# RSS bound not checked under a sanitizer or valgrind" >&3
+		return 0
+	fi
+	[ "$rss" -lt $((40 * 1024)) ] || { echo "peak RSS $rss KiB, not under 40 MiB" >&2; false; }
+}
+
+@test "input: 100000 lines of '[' are rejected one by one in bounded time and memory" {
+	local f=$BATS_TEST_TMPDIR/brackets rss n
+	yes '[' | head -n 100000 >"$f"
+	printf '{"id":"after-brackets"}\n' >>"$f"
+	# 60 s: linear work takes well under a second; quadratic, hours.
+	run --separate-stderr timeout 60 /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		"$OKTA2OCSF" -q -t "$T" "$f"
+	expect_status 1
+	n=$(printf '%s\n' "$stderr" | grep -c ': invalid JSON: ')
+	expect_eq "rejections" "$n" 100000
+	[[ ${stderr%%$'\n'*} == "okta2ocsf: $f:1: invalid JSON: the value begun here breaks off: nesting deeper than 64 at line 65, byte 1" ]] ||
+		expect_eq "first message" "${stderr%%$'\n'*}" "... nesting deeper than 64 at line 65, byte 1"
+	# The last ones are still open when the input ends, the good line
+	# joined to each: read again after each, it must come out.
+	expect_stdout "$(record after-brackets)"
+	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
+	[ "$rss" -lt $((32 * 1024)) ] || { echo "peak RSS $rss KiB" >&2; false; }
+}
+
+# ---- --stats and --help -------------------------------------------------------
+
+# stats_value FILE KEY: the value of KEY in the --stats JSON object.
+stats_value() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+@test "--stats FILE: devices, records, rejected, seconds, exit_status in that order, after a normal run" {
+	local st=$BATS_TEST_TMPDIR/stats.json
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/sample.in.ndjson"
+	expect_status 0
+	run python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' "$st"
+	expect_stdout "devices records rejected seconds exit_status"
+	expect_eq devices "$(stats_value "$st" devices)" 12
+	expect_eq records "$(stats_value "$st" records)" 12
+	expect_eq rejected "$(stats_value "$st" rejected)" 0
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 0
+	[[ $(stats_value "$st" seconds) =~ ^[0-9]+\.[0-9]+$ ]]
+	[ ! -e "$st.tmp.$$" ]
+}
+
+@test "--stats FILE: after rejections (exit 1), and after a configuration error (exit 78)" {
+	local st=$BATS_TEST_TMPDIR/stats.json
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/input-cut.in.ndjson"
+	expect_status 1
+	expect_eq devices "$(stats_value "$st" devices)" 9
+	expect_eq records "$(stats_value "$st" records)" 3
+	expect_eq rejected "$(stats_value "$st" rejected)" 6
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 1
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$st" "$GOLDEN/reject-array.in.ndjson"
+	expect_status 1
+	expect_eq devices "$(stats_value "$st" devices)" "$(($(grep -c . "$GOLDEN/reject-array.out.ndjson") + $(grep -c . "$GOLDEN/reject-array.err")))"
+	rm -f "$st"
+	run --separate-stderr env SOURCE_DATE_EPOCH=soon "$OKTA2OCSF" --stats "$st" </dev/null
+	expect_status 78
+	expect_eq exit_status "$(stats_value "$st" exit_status)" 78
+	expect_eq devices "$(stats_value "$st" devices)" 0
+}
+
+@test "--help: the synopsis, one line per option and variable, the page to read; every SYNOPSIS option is in it" {
+	local opt
+	run --separate-stderr "$OKTA2OCSF" --help
+	expect_status 0
+	expect_stderr ""
+	[[ $output == "usage: okta2ocsf "* ]] || expect_stdout "usage: okta2ocsf ..."
+	[[ ${output##*$'\n'} == "See okta2ocsf(1)." ]] || expect_eq "last line" "${output##*$'\n'}" "See okta2ocsf(1)."
+	for opt in $(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/s/^\.Op Fl \([a-zA-Z-]*\).*/\1/p' "$ROOT/man/okta2ocsf.1" |
+		sed 's/^-/--/; /^[a-zA-Z]\{2,\}$/s/\(.\)/-\1 /g'); do
+		case $opt in --*) ;; *) opt=-${opt#-} ;; esac
+		[[ $output == *$'\n'"  $opt "* || $output == *$'\n'"  "*", $opt "* ]] ||
+			{ echo "$opt of the man page's SYNOPSIS is not in --help" >&2; false; }
+	done
+	[[ $output == *$'\n'"  SOURCE_DATE_EPOCH "* ]] || { echo "SOURCE_DATE_EPOCH not in --help" >&2; false; }
 }

@@ -59,7 +59,7 @@ mark_ms() {
 	python3 -c 'import sys,datetime; print(int(datetime.datetime.fromisoformat(open(sys.argv[1]).read().strip().replace("Z","+00:00")).timestamp()*1000))' "$1"
 }
 
-@test "first run: every device arrives once as a valid OCSF record; the mark moves" {
+@test "first run: every device arrives once as a record Sekoia's model accepts; the mark moves" {
 	fixture_devices
 	run --separate-stderr "$SYNC" "$ENVFILE"
 	echo "$stderr"
@@ -70,7 +70,7 @@ mark_ms() {
 		"$BATS_TEST_TMPDIR/okta.json" | sort >"$BATS_TEST_TMPDIR/want"
 	[ "$(count_lines "$BATS_TEST_TMPDIR/want")" -eq 250 ]
 	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
-	validate_ocsf "$REC/$UUID.ndjson"
+	validate_sekoia "$REC/$UUID.ndjson"
 	# The mark is the largest lastUpdated listed: device 249, 2025-01-01 + 249 min.
 	[ "$(cat "$BATS_TEST_TMPDIR/state/acme.mark")" = "2025-01-01T04:09:00.000Z" ]
 	[ ! -e "$BATS_TEST_TMPDIR/state/acme.mark.next" ]

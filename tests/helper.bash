@@ -10,7 +10,9 @@ OKTA2OCSF=${OKTA2OCSF:-$BUILD/okta2ocsf/okta2ocsf}
 OCSF_PUSH=${OCSF_PUSH:-$BUILD/ocsf-push/ocsf-push}
 SHARED=${SHARED:-$ROOT/../shared}
 VALIDATE=$SHARED/ocsf-1.6.0/ocsf-validate
-SAMPLE=$SHARED/reference/okta-devices-sample.json
+SEKOIA_VALIDATE=$SHARED/sekoia-asset-model/sekoia-validate
+# The project's own sample devices: a clone without ../shared has them.
+SAMPLE=$ROOT/tests/data/okta-devices.json
 FIXTURES=$ROOT/tests/fixtures
 export LC_ALL=C
 unset OKTA_BASE_URL OKTA_CLIENT_ORGURL OKTA_API_TOKEN OKTA_CLIENT_TOKEN \
@@ -74,6 +76,20 @@ validate_ocsf() {
 		return 0
 	fi
 	run python3 "$VALIDATE" --no-warnings "$1"
+	if [ "$status" -ne 0 ]; then
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+# validate_sekoia FILE: every record must pass Sekoia.io's DeviceOCSFModel
+# checker with no error; skipped, and said, when ../shared is not there.
+validate_sekoia() {
+	if [ ! -f "$SEKOIA_VALIDATE" ]; then
+		echo "# $SEKOIA_VALIDATE not found: Sekoia model check skipped" >&3
+		return 0
+	fi
+	run python3 "$SEKOIA_VALIDATE" -q "$1"
 	if [ "$status" -ne 0 ]; then
 		echo "$output" >&2
 		return 1

@@ -1,11 +1,13 @@
 # okta2ocsf.jq: the okta2ocsf mapping (SPEC.md, "Mapping") written in jq,
 # for the benchmark (tests/bench/run) to compare against the C program.
 #
-#   jq -c --argjson time 1700000000000 -f tests/bench/okta2ocsf.jq devices.ndjson
+#   jq -c --argjson time 1700000000000 --arg target sekoia \
+#       -f tests/bench/okta2ocsf.jq devices.ndjson
 #
 # Input: a stream of device objects, or arrays of them (saved API pages).
-# Output: one OCSF 1.6.0 Device Inventory Info record per device, the same
-# records, keys in the same order, as `okta2ocsf -t $time`.  A device that
+# Output: one Device Inventory Info record per device, the same records,
+# keys in the same order, as `okta2ocsf -T $target -t $time` ($target is
+# sekoia or ocsf; SPEC.md, "Targets").  A device that
 # is not an object or has no non-empty string id is skipped (okta2ocsf
 # rejects it on stderr and exits 1).
 #
@@ -48,13 +50,18 @@ def ms:
 # OCSF email_t.
 def email_ok: test("\\A[a-zA-Z0-9!#$%&'*+,\\-./=?^_`{|}~]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9.-]+\\z");
 
+# What differs between the targets.
+def sekoia: $target == "sekoia";
+def unit: if sekoia and . != null then (. / 1000 | floor) else . end;
+def spell: if sekoia then ascii_downcase else . end;
+
 def os_of($p):
   ($p | get("platform") | str) as $v
-  | (if $v == null then {name: "Unknown", type: "Unknown", type_id: 0}
+  | (if $v == null then {name: "Unknown", type: ("Unknown" | spell), type_id: 0}
      else {WINDOWS: ["Windows", 100], MACOS: ["macOS", 300], LINUX: ["Linux", 200],
            IOS: ["iOS", 301], ANDROID: ["Android", 201]}[$v | ascii_upcase] as $k
-     | if $k then {name: $k[0], type: $k[0], type_id: $k[1]}
-       else {name: $v, type: "Other", type_id: 99} end
+     | if $k then {name: $k[0], type: ($k[0] | spell), type_id: $k[1]}
+       else {name: $v, type: ("Other" | spell), type_id: 99} end
      end)
   + ({version: ($p | get("osVersion") | str)} | compact);
 
@@ -80,20 +87,32 @@ def owner($users):
                   | compact)}
     end;
 
+def device_type($p):
+  ($p | get("platform") | str) as $v
+  | if $v == null then ["Unknown", 0]
+    else {WINDOWS: ["Desktop", 2], MACOS: ["Desktop", 2], LINUX: ["Desktop", 2], CHROMEOS: ["Desktop", 2],
+          IOS: ["Mobile", 5], ANDROID: ["Mobile", 5]}[$v | ascii_upcase] // ["Other", 99] end;
+
 def device($p; $users):
-  (.created | ms) as $created
-  | (.lastUpdated | ms) as $updated
+  (.created | ms | unit) as $created
+  | (.lastUpdated | ms | unit) as $updated
   | ($p | get("displayName") | str) as $name
   | ($p | get("serialNumber") | str) as $serial
   | ($p | get("imei") | str) as $imei
-  | {uid: .id, hostname: $name, name: $name, type: "Other", type_id: 99,
+  | (.status | str) as $status
+  | device_type($p) as $type
+  | {uid: .id,
+     hostname: (if $name != null or (sekoia | not) then $name else $serial // .id end),
+     name: $name, type: $type[0], type_id: $type[1],
      os: os_of($p),
      vendor_name: ($p | get("manufacturer") | str),
      model: ($p | get("model") | str),
      created_time: $created, first_seen_time: $created,
      last_seen_time: $updated, modified_time: $updated}
   + managed($p; $users)
-  + {is_compliant: ($p | get("registered") | bool),
+  + {is_compliant: ($p | get("registered") | bool
+                    | if . != null and $status != null and ($status | ascii_upcase) != "ACTIVE"
+                      then false else . end),
      hw_info: (if $serial == null then null else {serial_number: $serial} end),
      uid_alt: ($p | get("sid") | str),
      udid: ($p | get("udid") | str),
@@ -105,15 +124,14 @@ def device($p; $users):
 def enrichments($p):
   ($p | get("diskEncryptionType") | str) as $enc
   | [{name: "device_info", value: "hardware_and_security",
-      data: {DiskEncryption: {partitions:
-               ((if $enc == null then null
-                 else {ALL_INTERNAL_VOLUMES: {all_internal: "Enabled"}, FULL: {full: "Enabled"},
-                       USER: {user: "Enabled"}}[$enc | ascii_upcase] end)
-                // {none: "Disabled"})},
-             Users: [($p | get("serialNumber") | str | values | "serial_number:" + .),
+      data: ((if $enc == null then {}
+             else {(if sekoia then "Storage_encryption" else "DiskEncryption" end): {partitions:
+               ({ALL_INTERNAL_VOLUMES: {all_internal: "Enabled"}, FULL: {full: "Enabled"},
+                 USER: {user: "Enabled"}}[$enc | ascii_upcase] // {none: "Disabled"})}} end)
+            + {Users: [($p | get("serialNumber") | str | values | "serial_number:" + .),
                      ($p | get("sid") | str | values | "windows_sid:" + .),
                      ($p | get("secureHardwarePresent") | bool | values
-                      | "secure_hardware_present:\(.)")]}}];
+                      | "secure_hardware_present:\(.)")]})}];
 
 # unmapped: the Okta fields OCSF has no place for; left out when empty.
 def unmapped($p):
@@ -131,7 +149,7 @@ if type == "array" then .[] else . end
 | {activity_id: 2, activity_name: "Collect", category_name: "Discovery", category_uid: 5,
    class_name: "Device Inventory Info", class_uid: 5001,
    type_name: "Device Inventory Info: Collect", type_uid: 500102,
-   severity: "Informational", severity_id: 1, time: $time,
+   severity: "Informational", severity_id: 1, time: ($time | unit),
    metadata: {product: {name: "Okta", vendor_name: "Okta", version: "N/A"}, version: "1.6.0"},
    device: device($p; $users),
    enrichments: enrichments($p)}

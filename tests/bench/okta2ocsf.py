@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""okta2ocsf.py [-t TIME_MS]: the okta2ocsf mapping (SPEC.md, "Mapping") in
-Python, standard library only, for the benchmark (tests/bench/run).
+"""okta2ocsf.py [-T sekoia|ocsf] [-t TIME_MS]: the okta2ocsf mapping (SPEC.md,
+"Targets" and "Mapping") in Python, standard library only, for the benchmark
+(tests/bench/run).
 
 Reads NDJSON devices (one object, or one array of objects, per line) on
-stdin and writes one compact OCSF 1.6.0 Device Inventory Info record per
-device on stdout, the same records, keys in the same order, as
-`okta2ocsf -t TIME_MS`.  TIME_MS defaults to SOURCE_DATE_EPOCH * 1000, else
-now.  Rejected lines (not JSON, not an object or array, no non-empty string
-id, invalid UTF-8 in a mapped string) are reported on stderr; exit 1 then.
+stdin and writes one compact Device Inventory Info record per device on
+stdout, the same records, keys in the same order, as
+`okta2ocsf -T TARGET -t TIME_MS`.  TARGET defaults to sekoia; TIME_MS to
+SOURCE_DATE_EPOCH * 1000, else now.  Rejected lines (not JSON, not an
+object or array, no non-empty string id, invalid UTF-8 in a mapped string)
+are reported on stderr; exit 1 then.  Values spread over several lines are
+not read (okta2ocsf joins them; the benchmark's input is NDJSON).
 """
 import json
 import os
@@ -22,6 +25,11 @@ HEAD = {"activity_id": 2, "activity_name": "Collect", "category_name": "Discover
 METADATA = {"product": {"name": "Okta", "vendor_name": "Okta", "version": "N/A"}, "version": "1.6.0"}
 OS = {"WINDOWS": ("Windows", 100), "MACOS": ("macOS", 300), "LINUX": ("Linux", 200),
       "IOS": ("iOS", 301), "ANDROID": ("Android", 201)}
+DEVICE_TYPE = {"WINDOWS": ("Desktop", 2), "MACOS": ("Desktop", 2), "LINUX": ("Desktop", 2),
+               "CHROMEOS": ("Desktop", 2), "IOS": ("Mobile", 5), "ANDROID": ("Mobile", 5)}
+# What differs between the targets (SPEC.md, "Targets").
+TARGETS = {"sekoia": {"unit_s": True, "lower": True, "hostname_always": True, "enc": "Storage_encryption"},
+           "ocsf": {"unit_s": False, "lower": False, "hostname_always": False, "enc": "DiskEncryption"}}
 ENC = {"ALL_INTERNAL_VOLUMES": {"all_internal": "Enabled"}, "FULL": {"full": "Enabled"},
        "USER": {"user": "Enabled"}}
 NO_ENC = {"none": "Disabled"}
@@ -66,26 +74,35 @@ def ms(v):
     return t * 1000 + int(((m.group(7) or "") + "000")[:3])
 
 
-def device(dev, now):
+def device(dev, now, tg):
     p = dev.get("profile")
     p = p if type(p) is dict else None
     emb = dev.get("_embedded")
     users = emb.get("users") if type(emb) is dict else None
     users = users if type(users) is list else None
 
+    unit = (lambda t: t // 1000) if tg["unit_s"] else (lambda t: t)
+    spell = (lambda t: t.lower()) if tg["lower"] else (lambda t: t)
     d = {"uid": dev["id"]}
     name = s(p, "displayName")
+    host = name or (s(p, "serialNumber") or dev["id"] if tg["hostname_always"] else None)
+    if host:
+        d["hostname"] = host
     if name:
-        d["hostname"] = d["name"] = name
-    d["type"], d["type_id"] = "Other", 99
+        d["name"] = name
     plat = s(p, "platform")
+    known = plat is not None and plat.isascii()
     if plat is None:
-        os_ = {"name": "Unknown", "type": "Unknown", "type_id": 0}
-    elif plat.upper() in OS and plat.isascii():
-        n, i = OS[plat.upper()]
-        os_ = {"name": n, "type": n, "type_id": i}
+        d["type"], d["type_id"] = "Unknown", 0
     else:
-        os_ = {"name": plat, "type": "Other", "type_id": 99}
+        d["type"], d["type_id"] = DEVICE_TYPE.get(plat.upper(), ("Other", 99)) if known else ("Other", 99)
+    if plat is None:
+        os_ = {"name": "Unknown", "type": spell("Unknown"), "type_id": 0}
+    elif known and plat.upper() in OS:
+        n, i = OS[plat.upper()]
+        os_ = {"name": n, "type": spell(n), "type_id": i}
+    else:
+        os_ = {"name": plat, "type": spell("Other"), "type_id": 99}
     v = s(p, "osVersion")
     if v:
         os_["version"] = v
@@ -98,7 +115,7 @@ def device(dev, now):
                         ("lastUpdated", "last_seen_time", "modified_time")):
         t = ms(s(dev, src))
         if t is not None:
-            d[k1] = d[k2] = t
+            d[k1] = d[k2] = unit(t)
     m = b(p, "managed")
     if m is None and users:
         m = any((s(u, "managementStatus") or "").upper() == "MANAGED" for u in users)  # ASCII-only word
@@ -106,7 +123,8 @@ def device(dev, now):
         d["is_managed"] = m
     v = b(p, "registered")
     if v is not None:
-        d["is_compliant"] = v
+        st = s(dev, "status")
+        d["is_compliant"] = v and (st is None or (st.isascii() and st.upper() == "ACTIVE"))
     serial, sid = s(p, "serialNumber"), s(p, "sid")
     if serial:
         d["hw_info"] = {"serial_number": serial}
@@ -137,7 +155,7 @@ def device(dev, now):
         d["owner"] = o
 
     enc = s(p, "diskEncryptionType")
-    part = ENC.get(enc.upper(), NO_ENC) if enc and enc.isascii() else NO_ENC
+    part = (ENC.get(enc.upper(), NO_ENC) if enc.isascii() else NO_ENC) if enc else None
     ulist = []
     if serial:
         ulist.append("serial_number:" + serial)
@@ -147,11 +165,11 @@ def device(dev, now):
     if v is not None:
         ulist.append("secure_hardware_present:" + ("true" if v else "false"))
     rec = dict(HEAD)
-    rec["time"] = now
+    rec["time"] = unit(now)
     rec["metadata"] = METADATA
     rec["device"] = d
     rec["enrichments"] = [{"name": "device_info", "value": "hardware_and_security",
-                           "data": {"DiskEncryption": {"partitions": part}, "Users": ulist}}]
+                           "data": ({tg["enc"]: {"partitions": part}} if part else {}) | {"Users": ulist}}]
     un, up = {}, {}
     v = s(dev, "status")
     if v:
@@ -170,11 +188,17 @@ def device(dev, now):
 
 
 def main(argv):
-    now = None
-    if len(argv) == 3 and argv[1] == "-t" and argv[2].isdigit():
-        now = int(argv[2])
-    elif len(argv) != 1:
-        sys.stderr.write("usage: okta2ocsf.py [-t TIME_MS]\n")
+    now, tg, args = None, TARGETS["sekoia"], argv[1:]
+    while len(args) >= 2 and args[0] in ("-t", "-T"):
+        if args[0] == "-t" and args[1].isdigit():
+            now = int(args[1])
+        elif args[0] == "-T" and args[1] in TARGETS:
+            tg = TARGETS[args[1]]
+        else:
+            break
+        args = args[2:]
+    if args:
+        sys.stderr.write("usage: okta2ocsf.py [-T sekoia|ocsf] [-t TIME_MS]\n")
         return 64
     if now is None:
         sde = os.environ.get("SOURCE_DATE_EPOCH")
@@ -201,7 +225,7 @@ def main(argv):
                 rejected += 1
                 continue
             try:
-                out.write(dumps(device(dev, now)).encode("utf-8") + b"\n")
+                out.write(dumps(device(dev, now, tg)).encode("utf-8") + b"\n")
             except UnicodeEncodeError:
                 sys.stderr.write("okta2ocsf.py: stdin:%d: invalid UTF-8 in a mapped string\n" % lineno)
                 rejected += 1

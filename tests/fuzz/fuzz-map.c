@@ -1,4 +1,4 @@
-/* fuzz-map: okta2ocsf's handling of one input line, mapping included. */
+/* fuzz-map: okta2ocsf's handling of one input value, mapping included. */
 #define FUZZING
 #include "../../okta2ocsf/okta2ocsf.c"
 
@@ -8,7 +8,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int init;
-	struct lreader lr = { .name = "fuzz", .lineno = 1 };
+	struct at at = { "fuzz", 1 };
 
 	if (!init) {
 		init = 1;
@@ -17,8 +17,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size > 1 << 20)
 		return 0;
-	unit_s = size > 0 && data[0] == ' ';	/* both units get exercised */
-	convert_line(&lr, (const char *)data, size);
+	/* Both targets and both units get exercised. */
+	tg = &targets[size > 0 && (data[0] & 1)];
+	unit_s = size > 0 && data[0] == ' ' ? !tg->unit_s : tg->unit_s;
+	convert_text(&at, (const char *)data, size);
 	out.len = 0;
 	return 0;
 }
