@@ -278,12 +278,12 @@ assert all(json.loads(l)["bytes"] <= 1024 for l in open(sys.argv[1]))' \
 	intake
 	producer() {
 		date +%s.%N >"$T/t0"
-		printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n'
+		printf '{"n":1,"class_uid":5001}\n{"n":2,"class_uid":5001}\n'
 		sleep 3
 		date +%s.%N >"$T/t3"
-		printf '{"n":3,"line":"L3"}\n'
+		printf '{"n":3,"class_uid":5001}\n'
 	}
-	printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n{"n":3,"line":"L3"}\n' >"$T/in"
+	printf '{"n":%d,"class_uid":5001}\n' 1 2 3 >"$T/in"
 	push -i 1 -b 100 < <(producer)
 	assert_status 0
 	assert_split "$T/in"
@@ -305,12 +305,12 @@ EOF
 	# batch 1,2 is in flight for 2 s; line 3 comes at 0.3 s and is due at
 	# 0.5 s, but the only slot is busy until 2 s: that wait must sleep
 	intake --latency 2000
-	printf '{"n":1}\n{"n":2}\n{"n":3}\n' >"$T/in"
+	printf '{"n":%d,"class_uid":5001}\n' 1 2 3 >"$T/in"
 	local TIMEFORMAT='%U %S'
 	{ time push -b 2 -i 0.2 < <(
-		printf '{"n":1}\n{"n":2}\n'
+		printf '{"n":%d,"class_uid":5001}\n' 1 2
 		sleep 0.3
-		printf '{"n":3}\n'
+		printf '{"n":3,"class_uid":5001}\n'
 		sleep 2.5
 	); } 2>"$T/time"
 	assert_status 0
@@ -406,32 +406,91 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 
 # ---- refusals --------------------------------------------------------
 
-@test "ocsf-push: 400 on one batch: it goes to FAILED with the API's words, the run goes on" {
+@test "ocsf-push: 400 for a batch whose items pass alone: halves, all delivered once" {
+	# the stand-in lies: the batch 3,4 is refused, each item alone is not
 	intake --fault 400@2
 	gen 6 >"$T/in"
 	push -b 2 --max-retries 2 <"$T/in"
-	assert_status 1
-	assert_split "$T/in" 3 4
-	[ "$(reqs status)" = "200 400 200" ] || fail "statuses: $(reqs status)"
-	assert_err '^ocsf-push: .*400.*(INVALID_ITEMS.*invalid items|invalid items.*INVALID_ITEMS)'
-	assert_summary 6 4 0 2
-	# FAILED replays as is and finishes the job
-	cp "$T/failed" "$T/replay"
-	push -b 2 <"$T/replay"
 	assert_status 0
-	[ ! -s "$T/failed" ]
-	gen 6 | norm | sort >"$T/exp"
-	recorded | sort | cmp - "$T/exp"
+	assert_split "$T/in"
+	[ "$(reqs status)" = "200 400 200 200 200" ] || fail "statuses: $(reqs status)"
+	[ "$(reqs items)" = "2 2 1 1 2" ] || fail "items: $(reqs items)"
+	assert_summary 6 6 0 0
 }
 
-@test "ocsf-push: 413 on one batch: it goes to FAILED, the rest is delivered, exit 1" {
-	intake --fault 413@2
+@test "ocsf-push: 400 refusing one item: it alone to FAILED with its line and the API's words" {
+	intake --refuse '"n":3,'
 	gen 6 >"$T/in"
-	push -b 2 --max-retries 2 <"$T/in"
+	push -b 2 "$T/in"
 	assert_status 1
-	assert_split "$T/in" 3 4
-	[ "$(reqs status)" = "200 413 200" ] || fail "statuses: $(reqs status)"
-	assert_err '^ocsf-push: .*413.*(TOO_LARGE|payload too large)'
+	assert_split "$T/in" 3
+	[ "$(reqs status)" = "200 400 400 200 200" ] || fail "statuses: $(reqs status)"
+	assert_err "^ocsf-push: $T/in:3: refused by the API: HTTP 400 INVALID_ITEM: items\[0\] is refused"
+	[ "$(grep -c 'refused by the API' "$T/err")" -eq 1 ] || fail "$err"
+	assert_summary 6 5 1 1
+	# FAILED replays as is: the same item is refused again, nothing else
+	cp "$T/failed" "$T/replay"
+	local before
+	before=$(nreqs)
+	push <"$T/replay"
+	assert_status 1
+	cmp -s "$T/replay" "$T/failed"
+	[ "$(nreqs)" -eq $((before + 1)) ]
+}
+
+@test "ocsf-push: 422 is split like 400" {
+	intake --refuse '"n":(2|7),' --refuse-status 422
+	gen 8 >"$T/in"
+	push -b 4 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 2 7
+	assert_err '^ocsf-push: stdin:2: refused by the API: HTTP 422 '
+	assert_err '^ocsf-push: stdin:7: refused by the API: HTTP 422 '
+}
+
+@test "ocsf-push: 3 poison records among 1000: exactly those in FAILED, the 997 others once" {
+	intake --refuse '"n":(17|500|999),'
+	gen 1000 >"$T/in"
+	push <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 17 500 999
+	local n
+	for n in 17 500 999; do
+		assert_err "^ocsf-push: stdin:$n: refused by the API: HTTP 400 "
+	done
+	[ "$(grep -c 'refused by the API' "$T/err")" -eq 3 ] || fail "$err"
+	# 10 batches of 100; each poisoned one costs at most two requests
+	# per halving level, ceil(log2(100)) = 7 levels
+	[ "$(nreqs)" -le $((10 + 3 * 2 * 7)) ] || fail "requests: $(nreqs)"
+	[ "$(reqs status | tr ' ' '\n' | grep -c 200)" -ge 10 ]
+	assert_summary 1000 997 3 3
+}
+
+@test "ocsf-push: 413: halves, all delivered, later batches the largest size that passed" {
+	intake --max-items 30
+	gen 400 >"$T/in"
+	push <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	# 100 refused, 50 refused, then 25s: two 413s and no more
+	[ "$(reqs status | tr ' ' '\n' | grep -c 413)" -eq 2 ] ||
+		fail "statuses: $(reqs status)"
+	python3 -c 'import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["items"] for r in log[:2]] == [100, 50], log[:3]
+assert all(r["items"] <= 25 for r in log[2:]), [r["items"] for r in log]
+assert all(r["status"] == 200 for r in log[2:])' "$REC/requests.log"
+	assert_summary 400 400 0 0
+	assert_err 'HTTP 413.*too large.*halves'
+}
+
+@test "ocsf-push: one line refused alone with 413 is rejected, the others delivered" {
+	intake --max-bytes 1500
+	{ gen 2 200; gen 1 1490 | sed 's/"n":1,/"n":3,/'; gen 1 200 | sed 's/"n":1,/"n":4,/'; } >"$T/in"
+	push -b 4 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 3
+	assert_err '^ocsf-push: stdin:3: refused by the API: HTTP 413 .*too large even alone'
 }
 
 @test "ocsf-push: 401: exit 77 after one request, all the input in FAILED" {
@@ -473,8 +532,8 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 		    '{"n":5,"class_uid":5001,"s":"\u00e9"}' '42' \
 		    '{"n":7,"class_uid":5001}'
 		printf '{"n":8,"s":"\xff"}\n'		# not UTF-8
-		printf '{"n":9}\r\n'			# CRLF: accepted
-		printf '%s\n' '{"n":10} x' 'null' '{}'
+		printf '{"n":9,"class_uid":5001}\r\n'	# CRLF: accepted
+		printf '%s\n' '{"n":10} x' 'null' '{"class_uid":5001}'
 	} >"$T/in.ndjson"
 	push -b 2 "$T/in.ndjson"
 	assert_status 1
@@ -494,8 +553,9 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 @test "ocsf-push: with several files, messages name the file and count its lines" {
 	intake
 	# a.ndjson has no final newline: its last line stays its own
-	printf '{"f":"a","n":1}\noops\n{"f":"a","n":3}' >"$T/a.ndjson"
-	printf '%s\n' 'true' '{"f":"b","n":2}' '"str"' '{"f":"b","n":4}' >"$T/b.ndjson"
+	printf '{"f":"a","n":1,"class_uid":5001}\noops\n{"f":"a","n":3,"class_uid":5001}' >"$T/a.ndjson"
+	printf '%s\n' 'true' '{"f":"b","n":2,"class_uid":5001}' '"str"' \
+	    '{"f":"b","n":4,"class_uid":5001}' >"$T/b.ndjson"
 	{ cat "$T/a.ndjson"; echo; cat "$T/b.ndjson"; } >"$T/all"
 	push "$T/a.ndjson" "$T/b.ndjson"
 	assert_status 1
@@ -507,7 +567,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: -f FILE appends failed lines and keeps what was there" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	printf 'earlier line 1\nearlier line 2\n' >"$T/failed.ndjson"
 	gen 4 >"$T/in"
 	push -q -b 2 -f "$T/failed.ndjson" <"$T/in"
@@ -525,7 +585,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: FAILED that cannot be written is loud: exit 75" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	gen 4 >"$T/in"
 	push -b 2 -f /dev/full <"$T/in"
 	assert_status 75
@@ -535,7 +595,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: FAILED on a closed pipe is loud, not a silent death: exit 75" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	gen 4 >"$T/in"
 	# stdout (FAILED) is a pipe whose reader is gone before anything fails.
 	status=0
@@ -703,7 +763,7 @@ EOF
 @test "ocsf-push: the API key never appears in any output, at -v and -vvv" {
 	local key=k3y-SECRET-1234 v
 	intake --key "$key" --fault 429@1 --fault 429@5 --retry-after 0 \
-	    --fault 400@3 --fault 400@7
+	    --refuse '"n":[35],'
 	export SEKOIA_API_KEY=$key
 	gen 6 >"$T/in"
 	for v in -v -vvv; do
