@@ -69,11 +69,13 @@ static const char help_text[] =
     "  --timeout SEC      give up on a request after SEC (60)\n"
     "\n"
     "environment:\n"
-    "  SEKOIA_API_KEY         the API key (or SEKOIA_API_KEY_FILE)\n"
+    "  SEKOIA_API_KEY         the API key\n"
     "  SEKOIA_CONNECTOR_UUID  the UUID of your asset connector\n"
     "  SEKOIA_REGION          FRA1, FRA2, MCO1, UAE1 or USA1 (FRA1)\n"
     "  SEKOIA_BASE_URL        the API's URL instead of a region\n"
-    "  https_proxy, no_proxy  libcurl's proxy settings\n"
+    "  VAR_FILE               any of these four read from a file\n"
+    "  http_proxy, https_proxy, HTTPS_PROXY, ALL_PROXY, no_proxy\n"
+    "                         libcurl's proxy settings\n"
     "\n"
     "See ocsf-push(1).\n";
 
@@ -1363,7 +1365,8 @@ main(int argc, char *argv[])
 	for (i = 0; failed_fd >= 0 && i < (argc ? argc : 1); i++)
 		if (same_file(failed_fd, argc ? argv[i] : "-"))
 			errx(EXIT_USAGE, "%s is also an input: FAILED must be "
-			    "another file", argc ? argv[i] : "stdin");
+			    "another file", argc && strcmp(argv[i], "-") != 0 ?
+			    argv[i] : "stdin");
 	configure();
 
 	if (pipe(sigpipe) == -1)
