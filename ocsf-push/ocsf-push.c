@@ -827,7 +827,6 @@ skip_long(struct lreader *lr)
 {
 	char *p, *nl;
 	size_t n;
-	int r;
 
 	for (;;) {
 		p = lr->buf + lr->off;
@@ -840,7 +839,7 @@ skip_long(struct lreader *lr)
 		if (nl != NULL || lr->eof || got_signal)
 			break;
 		lr->off = 0;
-		if ((r = lreader_fill(lr)) == LR_ERROR)
+		if (lreader_fill(lr) == LR_ERROR)
 			read_failed(lr);
 	}
 	if (nl == NULL)
@@ -1002,7 +1001,7 @@ shown(const char *s)
 	static char out[80];
 	size_t i;
 
-	for (i = 0; s[i] != '\0' && i < sizeof(out) - 4; i++)
+	for (i = 0; i < sizeof(out) - 4 && s[i] != '\0'; i++)
 		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
 		    s[i];
 	out[i] = '\0';
@@ -1408,7 +1407,6 @@ main(int argc, char *argv[])
 
 	if (opt.check) {
 		status = check();
-		argc = 0;
 		goto out;
 	}
 	if (argc == 0) {
