@@ -8,6 +8,10 @@
  * once through libcurl's multi interface, each slot with its own handle
  * (so its own kept-alive connection).  Signals arrive through a pipe that
  * the loop polls along with the sockets and the input.
+ *
+ * A batch the API refuses as a whole (400, 422: some item is bad; 413:
+ * too large) is split in halves, which wait in a queue ahead of new
+ * batches, until each refused item stands alone.
  */
 #include <sys/stat.h>
 
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -28,19 +33,60 @@
 #define PAR_MAX		16
 #define STOP_GRACE_MS	5000	/* in-flight requests get this on a signal */
 #define RESPBODY_MAX	4096
+#define FAILED_FLUSH	(64 * 1024)	/* FAILED's buffer, whole lines */
 #define BODY_HEAD	"{\"version\":1,\"items\":["
 #define BODY_TAIL	"]}"
+#define HTTP_BAD_REQUEST	400	/* some item of the batch is refused */
+#define HTTP_TOO_LARGE		413	/* the body is too large */
+#define HTTP_UNPROCESSABLE	422	/* some item of the batch is refused */
+/* The product document's connector *type*, which is no connector. */
+#define TYPE_UUID	"b6e2c8a2-4f3b-4e7a-8c1d-2e4f3a6b7c9d"
 
-static const char usage_text[] =
+static const char synopsis[] =
     "usage: ocsf-push [-nqv] [-b BATCH] [-B MAX_BYTES] [-i SECONDS] [-P N]\n"
-    "                 [-f FAILED] [--max-retries N] [--max-wait SEC] [--timeout SEC]\n"
-    "                 [--cacert FILE] [file ...]\n";
+    "                 [-f FAILED] [--max-retries N] [--max-wait SEC]\n"
+    "                 [--timeout SEC] [--cacert FILE] [--stats FILE] [file ...]\n"
+    "       ocsf-push --check [-qv] [--timeout SEC] [--cacert FILE]\n"
+    "                 [--stats FILE]\n";
+
+static const char help_text[] =
+    "\n"
+    "  -B MAX_BYTES       largest request body, 1024 to 67108864 (4194304)\n"
+    "  -b BATCH           most items in one request, 1 to 10000 (100)\n"
+    "  -f FAILED          where lines not accepted go, appended (stdout)\n"
+    "  -h, --help         print this help and exit\n"
+    "  -i SECONDS         send a partial batch this old (5)\n"
+    "  -n                 dry run: print each request body, send nothing\n"
+    "  -P N               batches in flight at once, 1 to 16 (1)\n"
+    "  -q                 errors only\n"
+    "  -V, --version      print the version and exit\n"
+    "  -v                 more detail; -vv adds libcurl's header trace\n"
+    "  --cacert FILE      also trust the CAs in FILE (PEM)\n"
+    "  --check            test the key and the connector with one request\n"
+    "  --max-retries N    retries per batch, 0 to 100 (8)\n"
+    "  --max-wait SEC     longest server wait hint obeyed (300)\n"
+    "  --stats FILE       write the run's counters to FILE as JSON\n"
+    "  --timeout SEC      give up on a request after SEC (60)\n"
+    "\n"
+    "environment:\n"
+    "  SEKOIA_API_KEY         the API key\n"
+    "  SEKOIA_CONNECTOR_UUID  the UUID of your asset connector\n"
+    "  SEKOIA_REGION          FRA1, FRA2, MCO1, UAE1 or USA1 (FRA1)\n"
+    "  SEKOIA_BASE_URL        the API's URL instead of a region\n"
+    "  VAR_FILE               any of these four read from a file\n"
+    "  http_proxy, https_proxy, HTTPS_PROXY, ALL_PROXY, no_proxy\n"
+    "                         libcurl's proxy settings\n"
+    "\n"
+    "See ocsf-push(1).\n";
 
 struct batch {
 	struct buf	 body;		/* {"version":1,"items":[...]} */
 	size_t		*start, *len;	/* each item's place in body */
+	unsigned long	*line;		/* each item's input line */
+	const char	*name;		/* the input: a batch spans one */
 	size_t		 n, cap;
 	int64_t		 t_first;	/* when its first item came */
+	struct batch	*next;		/* in the queue */
 };
 
 struct slot {
@@ -60,19 +106,38 @@ static struct {
 	int64_t		 interval_ms;
 	int		 par;
 	int		 dry_run;
+	int		 check;
 	const char	*failed_name;
+	const char	*stats;
 	struct http_opts hopt;
-} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, NULL, { 0 } };
+} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, 0, NULL, NULL, { 0 } };
+
+static const struct {
+	const char	*name, *url;
+} regions[] = {
+	/* As Sekoia documents them (developer quickstart). */
+	{ "FRA1", "https://api.sekoia.io" },
+	{ "FRA2", "https://app.fra2.sekoia.io/api" },
+	{ "MCO1", "https://app.mco1.sekoia.io/api" },
+	{ "UAE1", "https://app.uae1.sekoia.io/api" },
+	{ "USA1", "https://app.usa1.sekoia.io/api" },
+};
 
 static char *url, *key;
+static char uuid[40] = "{uuid}";
 static struct curl_slist *hdrs;
 static CURLM *multi;
 static struct slot slots[PAR_MAX];
 static struct batch *cur;	/* being filled */
+static struct batch *queue;	/* split halves, sent before cur */
+static size_t lim_items, lim_bytes;	/* lowered by a 413 */
 static struct jdoc doc;		/* the line being checked */
-static FILE *failed;
+static int failed_fd = -1;
+static struct buf fbuf;		/* FAILED lines not yet written */
 static int failed_err;
-static int dead;		/* 77 or 75 or 69: no more requests */
+static int out_err;		/* stdout (-n bodies) could not be written */
+static int input_err;		/* an input could not be read to its end */
+static int dead;		/* 77, 75 or 69: no more requests */
 static int any_rejected;	/* exit 1 at the end */
 static volatile sig_atomic_t got_signal;
 static int sigpipe[2];
@@ -80,12 +145,23 @@ static struct {
 	unsigned long	 read, accepted, batches, retries, rejected, failed;
 	unsigned long	 lost;		/* failed, and FAILED could not take them */
 } st;
+static double seconds;
+static const struct stat_field stat_fields[] = {
+	{ "lines", &st.read, NULL },
+	{ "accepted", &st.accepted, NULL },
+	{ "batches", &st.batches, NULL },
+	{ "retries", &st.retries, NULL },
+	{ "rejected", &st.rejected, NULL },
+	{ "failed", &st.failed, NULL },
+	{ "seconds", NULL, &seconds },
+	{ NULL, NULL, NULL }
+};
 
 static void NORETURN
-usage(int status)
+usage(void)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status);
+	fputs(synopsis, stderr);
+	exit(stats_exit(EXIT_USAGE));
 }
 
 static void
@@ -98,28 +174,80 @@ on_signal(int sig)
 	errno = e;
 }
 
-/* Write lines to FAILED; a failure there is data lost, so it is loud. */
+static int
+write_all(int fd, const char *p, size_t n, size_t *done)
+{
+	ssize_t w;
+
+	*done = 0;
+	while (*done < n) {
+		if ((w = write(fd, p + *done, n - *done)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		*done += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write what FAILED's buffer holds, whole lines, with write(2): no stdio
+ * buffer keeps a line that the summary reports as saved.  A failure there
+ * is data lost, so it is loud, and the lines are counted as lost.
+ */
+static void
+failed_flush(void)
+{
+	size_t done;
+
+	if (fbuf.len == 0)
+		return;
+	if (!failed_err && write_all(failed_fd, fbuf.p, fbuf.len, &done) < 0) {
+		warn("%s: write error: failed lines are not being saved",
+		    opt.failed_name);
+		failed_err = 1;
+	} else if (!failed_err)
+		done = fbuf.len;
+	else
+		done = 0;
+	for (size_t i = done; i < fbuf.len; i++)
+		if (fbuf.p[i] == '\n')
+			st.lost++;
+	fbuf.len = 0;
+}
+
+/* Raw bytes to FAILED (a long line being copied); no line counted. */
+static void
+failed_raw(const char *p, size_t n)
+{
+	if (failed_fd < 0)
+		return;
+	buf_add(&fbuf, p, n);
+	if (fbuf.len >= FAILED_FLUSH)
+		failed_flush();
+}
+
+/* One line to FAILED. */
 static void
 save_failed(const char *p, size_t n)
 {
-	if (failed == NULL)
-		return;
-	if (fwrite(p, 1, n, failed) != n || fputc('\n', failed) == EOF) {
-		if (!failed_err)
-			warn("%s: write error: failed lines are not being "
-			    "saved", opt.failed_name);
-		failed_err = 1;
-		st.lost++;
-	}
 	st.failed++;
+	if (failed_fd < 0)
+		return;
+	buf_add(&fbuf, p, n);
+	buf_addc(&fbuf, '\n');
+	if (fbuf.len >= FAILED_FLUSH)
+		failed_flush();
 }
 
 static struct batch *
-batch_new(void)
+batch_new(const char *name)
 {
 	struct batch *b = xcalloc(1, sizeof(*b));
 
 	buf_adds(&b->body, BODY_HEAD);
+	b->name = name;
 	return b;
 }
 
@@ -131,16 +259,18 @@ batch_free(struct batch *b)
 	buf_free(&b->body);
 	free(b->start);
 	free(b->len);
+	free(b->line);
 	free(b);
 }
 
 static void
-batch_add(struct batch *b, const char *line, size_t n)
+batch_add(struct batch *b, const char *item, size_t n, unsigned long line)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
 		b->start = xrealloc(b->start, b->cap * sizeof(size_t));
 		b->len = xrealloc(b->len, b->cap * sizeof(size_t));
+		b->line = xrealloc(b->line, b->cap * sizeof(unsigned long));
 	}
 	if (b->n > 0)
 		buf_addc(&b->body, ',');
@@ -148,7 +278,8 @@ batch_add(struct batch *b, const char *line, size_t n)
 		b->t_first = mono_ms();
 	b->start[b->n] = b->body.len;
 	b->len[b->n] = n;
-	buf_add(&b->body, line, n);
+	b->line[b->n] = line;
+	buf_add(&b->body, item, n);
 	b->n++;
 }
 
@@ -158,7 +289,45 @@ batch_fail(struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		save_failed(b->body.p + b->start[i], b->len[i]);
+	failed_flush();
 	batch_free(b);
+}
+
+/* Items [from, to) of a closed batch as a closed batch of their own. */
+static struct batch *
+batch_part(const struct batch *b, size_t from, size_t to)
+{
+	struct batch *h = batch_new(b->name);
+
+	for (size_t i = from; i < to; i++)
+		batch_add(h, b->body.p + b->start[i], b->len[i], b->line[i]);
+	h->t_first = b->t_first;
+	buf_adds(&h->body, BODY_TAIL);
+	return h;
+}
+
+/* Replace B by its two halves at the head of the queue, in input order. */
+static void
+split(struct batch *b)
+{
+	struct batch *h1 = batch_part(b, 0, (b->n + 1) / 2);
+	struct batch *h2 = batch_part(b, (b->n + 1) / 2, b->n);
+
+	h2->next = queue;
+	h1->next = h2;
+	queue = h1;
+	batch_free(b);
+}
+
+static void
+queue_fail(void)
+{
+	struct batch *b;
+
+	while ((b = queue) != NULL) {
+		queue = b->next;
+		batch_fail(b);
+	}
 }
 
 static size_t
@@ -195,19 +364,78 @@ free_slot(void)
 	return NULL;
 }
 
+/* Requests in flight or waiting to retry, or halves waiting to go. */
 static int
 busy(void)
 {
+	if (queue != NULL)
+		return 1;
 	for (int i = 0; i < opt.par; i++)
 		if (slots[i].b != NULL)
 			return 1;
 	return 0;
 }
 
+/* Print a closed batch's body on stdout (-n), after FAILED's lines. */
+static void
+dry_print(struct batch *b)
+{
+	size_t done;
+
+	failed_flush();
+	buf_addc(&b->body, '\n');
+	if (!out_err && write_all(STDOUT_FILENO, b->body.p, b->body.len,
+	    &done) < 0) {
+		warn("stdout: write error");
+		out_err = 1;
+	}
+	st.batches++;
+	batch_free(b);
+}
+
 /*
- * The service cannot be used any more: batches waiting to retry go to
- * FAILED now; those in flight finish (what the API accepts stays
- * accepted) but are not retried; the rest of the input follows them.
+ * Send the queued batches while slots are free.  One larger than what a
+ * 413 taught is split first, without a request.
+ */
+static void
+start_queued(void)
+{
+	struct slot *s;
+	struct batch *b;
+
+	while ((b = queue) != NULL) {
+		if (b->n > 1 && (b->n > lim_items || b->body.len > lim_bytes)) {
+			queue = b->next;
+			split(b);
+			continue;
+		}
+		if (dead) {
+			queue = b->next;
+			batch_fail(b);
+			continue;
+		}
+		if (opt.dry_run) {
+			queue = b->next;
+			dry_print(b);
+			continue;
+		}
+		if ((s = free_slot()) == NULL)
+			return;
+		queue = b->next;
+		b->next = NULL;
+		s->b = b;
+		s->attempt = 0;
+		s->not_before = 0;
+		st.batches++;
+		slot_start(s);
+	}
+}
+
+/*
+ * The service cannot be used any more: batches waiting to retry or in
+ * the queue go to FAILED now; those in flight finish (what the API
+ * accepts stays accepted) but are not retried; the rest of the input
+ * follows them.
  */
 static void
 give_up(int status)
@@ -222,18 +450,21 @@ give_up(int status)
 			s->b = NULL;
 		}
 	}
+	queue_fail();
 	if (cur != NULL) {
 		batch_fail(cur);
 		cur = NULL;
 	}
 }
 
-/* Close the batch being filled: send it, print it (-n), or fail it. */
+/*
+ * Close the batch being filled: into the queue, which sends it.  Returns
+ * 0, the batch kept, when the queue or the slots are full: the caller
+ * waits.
+ */
 static int
 close_batch(void)
 {
-	struct slot *s;
-
 	if (cur == NULL || cur->n == 0)
 		return 1;
 	if (dead) {
@@ -241,34 +472,34 @@ close_batch(void)
 		cur = NULL;
 		return 1;
 	}
+	if (queue != NULL || (!opt.dry_run && free_slot() == NULL))
+		return 0;
 	buf_adds(&cur->body, BODY_TAIL);
-	if (opt.dry_run) {
-		fwrite(cur->body.p, 1, cur->body.len, stdout);
-		putchar('\n');
-		st.batches++;
-		batch_free(cur);
-		cur = NULL;
-		return 1;
-	}
-	if ((s = free_slot()) == NULL) {
-		cur->body.len -= strlen(BODY_TAIL);
-		return 0;	/* no room: the caller waits */
-	}
-	s->b = cur;
-	s->attempt = 0;
-	s->not_before = 0;
+	queue = cur;
 	cur = NULL;
-	st.batches++;
-	slot_start(s);
+	start_queued();
 	return 1;
 }
 
-/* Is the line one JSON object and nothing else?  NULL, or why not. */
+/* Does an object look like a raw Okta device (okta-fetch's output)? */
+static int
+okta_device(void)
+{
+	return jmember(&doc, 0, "resourceType") >= 0 ||
+	    (jmember(&doc, 0, "id") >= 0 && jmember(&doc, 0, "profile") >= 0);
+}
+
+/*
+ * Is the line an OCSF record, one JSON object with an integer class_uid
+ * and nothing else?  NULL, or why not.
+ */
 static const char *
-not_object(const char *line, size_t n)
+not_record(const char *line, size_t n)
 {
 	static char msg[160];
+	const struct jtok *t;
 	const char *why;
+	long k;
 	int r;
 
 	if ((r = jscan(&doc, line, n, &why)) == JSCAN_SHORT)
@@ -278,12 +509,26 @@ not_object(const char *line, size_t n)
 		    doc.err_at + 1);
 		return msg;
 	}
-	return doc.t[0].type == J_OBJECT ? NULL : "not a JSON object";
+	if (doc.t[0].type != J_OBJECT)
+		return "not an OCSF record: not a JSON object";
+	if ((k = jmember(&doc, 0, "class_uid")) < 0)
+		return okta_device() ? "not an OCSF record: did you forget "
+		    "okta2ocsf? (this looks like an Okta device)" :
+		    "not an OCSF record: no class_uid";
+	t = &doc.t[k];
+	if (t->type != J_NUMBER)
+		return "not an OCSF record: class_uid is not an integer";
+	/* JSON grammar already checked: no fraction, no exponent. */
+	for (uint32_t i = t->start; i < t->end; i++)
+		if (line[i] == '.' || line[i] == 'e' || line[i] == 'E')
+			return "not an OCSF record: class_uid is not an "
+			    "integer";
+	return NULL;
 }
 
 /*
  * Take one input line: to FAILED when the service is gone or the line is
- * no JSON object, else into the batch.  Returns 0 when the line must wait
+ * no OCSF record, else into the batch.  Returns 0 when the line must wait
  * for a free slot (it is then taken again).
  */
 static int
@@ -305,21 +550,21 @@ take_line(const struct lreader *lr, const char *line, size_t n)
 		save_failed(line, n);
 		return 1;
 	}
-	if ((why = not_object(line, n)) != NULL) {
+	if ((why = not_record(line, n)) != NULL) {
 		warnx("%s:%lu: %s", lr->name, lr->lineno, why);
 		st.rejected++;
 		any_rejected = 1;
 		save_failed(line, n);
 		return 1;
 	}
-	if (cur != NULL && cur->n > 0 && ((int)cur->n >= opt.batch_max ||
-	    cur->body.len + 1 + n + strlen(BODY_TAIL) > opt.max_bytes) &&
+	if (cur != NULL && cur->n > 0 && (cur->n >= lim_items ||
+	    cur->body.len + 1 + n + strlen(BODY_TAIL) > lim_bytes) &&
 	    !close_batch())
 		return 0;
 	if (cur == NULL)
-		cur = batch_new();
-	batch_add(cur, line, n);
-	if ((int)cur->n >= opt.batch_max)
+		cur = batch_new(lr->name);
+	batch_add(cur, line, n, lr->lineno);
+	if (cur->n >= lim_items)
 		close_batch();	/* if no slot is free it waits in cur */
 	return 1;
 }
@@ -333,7 +578,43 @@ report_retry(struct slot *s, const char *why, long long wait)
 	    s->b->n, wait / 1000.0, left, left == 1 ? "retry" : "retries");
 }
 
-/* A request finished: accept, retry, fail the batch or give up. */
+/*
+ * A 400, 422 or 413 for a whole batch: halves, until the refused item
+ * stands alone; that one is rejected.
+ */
+static void
+refused_batch(struct slot *s, long status, const char *why)
+{
+	struct batch *b = s->b;
+
+	s->b = NULL;
+	if (b->n > 1) {
+		if (status == HTTP_TOO_LARGE) {
+			size_t half = (b->n + 1) / 2;
+
+			if (half < lim_items) {
+				info("%s: a batch of %zu items (%zu bytes) is too "
+				    "large; sending it in halves, and later "
+				    "batches of at most %zu", why, b->n,
+				    b->body.len, half);
+				lim_items = half;
+			}
+			if (b->body.len - 1 < lim_bytes)
+				lim_bytes = b->body.len - 1;
+		} else
+			debug("%s: splitting a batch of %zu to find the "
+			    "refused items", why, b->n);
+		split(b);
+		return;
+	}
+	warnx("%s:%lu: refused by the API: %s%s", b->name, b->line[0], why,
+	    status == HTTP_TOO_LARGE ? " (too large even alone)" : "");
+	st.rejected++;
+	any_rejected = 1;
+	batch_fail(b);
+}
+
+/* A request finished: accept, retry, split, fail the batch or give up. */
 static void
 finished(struct slot *s, CURLcode rc)
 {
@@ -365,31 +646,34 @@ finished(struct slot *s, CURLcode rc)
 		s->b = NULL;
 		return;
 	}
+	if (rc == CURLE_OK && (status == HTTP_BAD_REQUEST ||
+	    status == HTTP_UNPROCESSABLE || status == HTTP_TOO_LARGE)) {
+		refused_batch(s, status, why);
+		return;
+	}
 	switch (v) {
 	case HTTP_AUTH:
 		warnx("%s: the API key was refused (check SEKOIA_API_KEY and "
 		    "that it may push to connector %s); no more requests, "
-		    "the rest goes to %s", why, url + strlen(url) - 36,
-		    opt.failed_name);
+		    "the rest goes to %s", why, uuid, opt.failed_name);
 		batch_fail(s->b);
 		s->b = NULL;
 		give_up(EXIT_NOPERM);
 		return;
 	case HTTP_REFUSED:
-		if (rc != CURLE_OK || (status >= 300 && status < 400)) {
-			warnx("%s: the service cannot be used; no more "
-			    "requests, the rest goes to %s", why,
+		if (rc == CURLE_OK && status >= 400 && status < 500)
+			warnx("%s: POST %s: no batch can succeed: check the "
+			    "connector UUID (SEKOIA_CONNECTOR_UUID %s) and the "
+			    "region (SEKOIA_REGION or SEKOIA_BASE_URL); no more "
+			    "requests, the rest goes to %s", why, url, uuid,
 			    opt.failed_name);
-			batch_fail(s->b);
-			s->b = NULL;
-			give_up(EXIT_REFUSED);
-			return;
-		}
-		warnx("%s: a batch of %zu refused, saved to %s", why, s->b->n,
-		    opt.failed_name);
-		any_rejected = 1;
+		else
+			warnx("%s: POST %s: the service cannot be used; no "
+			    "more requests, the rest goes to %s", why, url,
+			    opt.failed_name);
 		batch_fail(s->b);
 		s->b = NULL;
+		give_up(EXIT_REFUSED);
 		return;
 	default:
 		break;
@@ -458,13 +742,61 @@ restart_due(int64_t now)
 	return next;
 }
 
-/* After a signal: what is still buffered of the input goes to FAILED. */
+/*
+ * Bytes after the last newline of what the reader holds: an unfinished
+ * line, unless the input ended there.
+ */
+static size_t
+unfinished(const struct lreader *lr)
+{
+	const char *p = lr->buf + lr->off;
+	size_t n = lr->len;
+
+	while (n > 0 && p[n - 1] != '\n')
+		n--;
+	return lr->len - n;
+}
+
+/*
+ * Reading failed (a reset socket, an I/O error): reading that input ends
+ * there, as at its end; the complete lines already read are still taken,
+ * an unfinished one is not a line and is dropped.
+ */
+static void
+read_failed(struct lreader *lr)
+{
+	int e = errno;
+	size_t drop = unfinished(lr);
+
+	lr->len -= drop;
+	lr->scan = 0;
+	lr->eof = 1;
+	errno = e;
+	if (e == EISDIR) {
+		warn("%s", lr->name);	/* skipped, like a missing file */
+		any_rejected = 1;
+		return;
+	}
+	input_err = 1;
+	if (drop > 0)
+		warn("%s: read error, reading it ends here; %zu byte%s of an "
+		    "unfinished line dropped", lr->name, drop,
+		    drop == 1 ? "" : "s");
+	else
+		warn("%s: read error, reading it ends here", lr->name);
+}
+
+/* After a signal: the complete lines still buffered go to FAILED. */
 static void
 drain_buffered(struct lreader *lr)
 {
 	char *p = lr->buf + lr->off, *nl;
-	size_t n = lr->len;
+	size_t n = lr->len, drop = 0;
 
+	if (!lr->eof && !lr->skipping) {
+		drop = unfinished(lr);
+		n -= drop;
+	}
 	while (n > 0) {
 		nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
@@ -478,6 +810,42 @@ drain_buffered(struct lreader *lr)
 		n -= k;
 	}
 	lr->len = 0;
+	failed_flush();
+	if (drop > 0)
+		warnx("%s: %zu byte%s of an unfinished line dropped: not a "
+		    "line yet, not in %s", lr->name, drop, drop == 1 ? "" : "s",
+		    opt.failed_name);
+}
+
+/*
+ * Consume a line longer than the reader's limit (rejected and counted
+ * already), copying it verbatim to FAILED, which gets a newline at its
+ * end.  A signal or a read error cuts it short.
+ */
+static void
+skip_long(struct lreader *lr)
+{
+	char *p, *nl;
+	size_t n;
+
+	for (;;) {
+		p = lr->buf + lr->off;
+		nl = memchr(p, '\n', lr->len);
+		n = nl ? (size_t)(nl - p) + 1 : lr->len;
+		failed_raw(p, n);
+		lr->off += n;
+		lr->len -= n;
+		lr->scan = 0;
+		if (nl != NULL || lr->eof || got_signal)
+			break;
+		lr->off = 0;
+		if (lreader_fill(lr) == LR_ERROR)
+			read_failed(lr);
+	}
+	if (nl == NULL)
+		failed_raw("\n", 1);
+	failed_flush();
+	lr->skipping = 0;
 }
 
 /*
@@ -509,10 +877,9 @@ push(struct lreader *lr)
 					st.read++;
 					st.rejected++;
 					any_rejected = 1;
-					if (failed != NULL)
+					if (failed_fd >= 0)
 						st.failed++;
-					if (lreader_skip(lr, failed) == LR_ERROR)
-						err(EXIT_TEMPFAIL, "%s", lr->name);
+					skip_long(lr);
 					continue;
 				}
 				if (r == LR_EOF)
@@ -538,16 +905,24 @@ push(struct lreader *lr)
 		    (!reading || now - cur->t_first >= opt.interval_ms))
 			close_batch();
 		next = restart_due(now);
-		curl_multi_perform(multi, &n);
-		if (reap() > 0)
-			continue;	/* a slot may be free for what waits */
-		if (!reading && cur == NULL && !held && !busy())
-			return 0;
+		start_queued();
+		failed_flush();
+		if (opt.dry_run) {
+			if (!reading && cur == NULL && !held && queue == NULL)
+				return 0;
+		} else {
+			curl_multi_perform(multi, &n);
+			if (reap() > 0)
+				continue;	/* a slot may be free for what waits */
+			if (!reading && cur == NULL && !held && !busy())
+				return 0;
+		}
 
 		/* Sleep until input, a socket, a signal or a deadline. */
 		wake = 1000;
 		/* A batch that is due but has no slot waits for the sockets. */
-		if (cur != NULL && cur->n > 0 && reading && free_slot() != NULL)
+		if (cur != NULL && cur->n > 0 && reading && queue == NULL &&
+		    (opt.dry_run || free_slot() != NULL))
 			wake = cur->t_first + opt.interval_ms - now;
 		if (next >= 0 && next - now < wake)
 			wake = next - now;
@@ -566,7 +941,7 @@ push(struct lreader *lr)
 			curl_multi_poll(multi, wfd, nw, (int)wake, NULL);
 		if (nw > 1 && wfd[1].revents != 0 &&
 		    lreader_fill(lr) == LR_ERROR)
-			err(EXIT_TEMPFAIL, "%s", lr->name);
+			read_failed(lr);
 	}
 }
 
@@ -583,6 +958,7 @@ stop(struct lreader *lr)
 		batch_fail(cur);
 		cur = NULL;
 	}
+	queue_fail();
 	for (int i = 0; i < opt.par; i++)
 		if (slots[i].b != NULL && !slots[i].running) {
 			batch_fail(slots[i].b);
@@ -618,47 +994,140 @@ uuid_ok(const char *s)
 	return 1;
 }
 
+/* A configuration value for a message: short, no control characters. */
+static const char *
+shown(const char *s)
+{
+	static char out[80];
+	size_t i;
+
+	for (i = 0; i < sizeof(out) - 4 && s[i] != '\0'; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	out[i] = '\0';
+	if (s[i] != '\0')
+		strcpy(out + i, "...");
+	return out;
+}
+
+/*
+ * Where to send: SEKOIA_REGION or SEKOIA_BASE_URL, the latter with no
+ * path but an optional /api (the form Sekoia documents for its regions,
+ * which must not become /api/api), no query, no fragment.  The result
+ * is allocated.
+ */
+static char *
+base_url(void)
+{
+	char *base = NULL, *region = NULL, *path = NULL, *part = NULL;
+	struct origin o;
+	const char *e;
+	CURLU *u;
+	size_t i;
+
+	if (env_get("SEKOIA_BASE_URL", &base) < 0 ||
+	    env_get("SEKOIA_REGION", &region) < 0)
+		exit(stats_exit(EXIT_CONFIG));
+	if (base != NULL && region != NULL)
+		errx(EXIT_CONFIG, "both SEKOIA_REGION and SEKOIA_BASE_URL are "
+		    "set: unset one");
+	if (region != NULL) {
+		for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+			if (strcasecmp(region, regions[i].name) == 0)
+				break;
+		if (i == sizeof(regions) / sizeof(regions[0]))
+			errx(EXIT_CONFIG, "SEKOIA_REGION %s: not a region: "
+			    "FRA1, FRA2, MCO1, UAE1 or USA1", shown(region));
+		free(region);
+		return xstrdup(regions[i].url);
+	}
+	if (base == NULL)
+		return xstrdup(regions[0].url);
+	if (origin_parse(base, &o, &e) == -1)
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: %s", strpbrk(base, "@?#") ?
+		    "(not shown: it holds an @, ? or #)" : shown(base), e);
+	origin_free(&o);
+	if ((u = curl_url()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL: not a valid URL");
+	if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL: no query (?) or fragment "
+		    "(#) please: the form is https://HOST, or https://HOST/api "
+		    "as Sekoia documents its regions (or set SEKOIA_REGION)");
+	if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK ||
+	    (strcmp(path, "/") != 0 && strcmp(path, "/api") != 0 &&
+	    strcmp(path, "/api/") != 0))
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: no path but /api, "
+		    "please: the form is https://HOST, or https://HOST/api "
+		    "as Sekoia documents its regions (or set SEKOIA_REGION)",
+		    shown(base));
+	curl_free(path);
+	curl_url_cleanup(u);
+	return base;
+}
+
+/* The request URL: {base}/api/v2/...; a base ending in /api keeps one. */
+static char *
+push_url(const char *base)
+{
+	static const char path[] = "/api/v2/asset-management/asset-connector/";
+	char p[sizeof(path) + sizeof(uuid)], *s, *out;
+	CURLU *u;
+
+	snprintf(p, sizeof(p), "%s%s", path, uuid);
+	if ((u = curl_url()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
+	/* "{uuid}" of a dry run: its braces are no URL's. */
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_PATH, p, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK)
+		errx(EXIT_CONFIG, "SEKOIA_BASE_URL: not a valid URL");
+	out = xstrdup(s);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return out;
+}
+
 static void
 configure(void)
 {
-	static const char path[] = "/api/v2/asset-management/asset-connector/";
-	char *base = NULL, *uuid = NULL, ua[256];
-	struct origin o;
-	const char *e;
-	size_t n;
+	char *base, *id = NULL, ua[256];
 	int r;
 
-	if (env_get("SEKOIA_BASE_URL", &base) < 0 ||
-	    env_get("SEKOIA_CONNECTOR_UUID", &uuid) < 0)
-		exit(EXIT_CONFIG);
-	if (base == NULL)
-		base = xstrdup("https://api.sekoia.io");
-	if (origin_parse(base, &o, &e) == -1)
-		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: %s", strchr(base, '@') ?
-		    "(not shown: it holds an @)" : base, e);
-	origin_free(&o);
-	if (strpbrk(base, "?#") != NULL)
-		errx(EXIT_CONFIG, "SEKOIA_BASE_URL %s: no query or fragment, "
-		    "please", base);
-	if (uuid == NULL)
+	base = base_url();
+	if (env_get("SEKOIA_CONNECTOR_UUID", &id) < 0)
+		exit(stats_exit(EXIT_CONFIG));
+	if (id == NULL && !opt.dry_run)
 		errx(EXIT_CONFIG, "no connector: set SEKOIA_CONNECTOR_UUID to "
-		    "the asset connector's UUID");
-	if (!uuid_ok(uuid))
-		errx(EXIT_CONFIG, "SEKOIA_CONNECTOR_UUID %s: not a UUID", uuid);
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		base[--n] = '\0';
-	url = xmalloc(n + sizeof(path) + 37);
-	snprintf(url, n + sizeof(path) + 37, "%s%s%s", base, path, uuid);
+		    "the UUID of the asset connector you created in Sekoia.io");
+	if (id != NULL && !uuid_ok(id))
+		errx(EXIT_CONFIG, "SEKOIA_CONNECTOR_UUID %s: not a UUID; the "
+		    "form is 8-4-4-4-12 hexadecimal digits, "
+		    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", shown(id));
+	if (id != NULL && strcasecmp(id, TYPE_UUID) == 0)
+		errx(EXIT_CONFIG, "SEKOIA_CONNECTOR_UUID %s is the type of "
+		    "connector (Okta devices), not a connector: create an "
+		    "asset connector of that type in Sekoia.io and use the "
+		    "UUID Sekoia.io shows for it, on the connector's page",
+		    id);
+	if (id != NULL)
+		snprintf(uuid, sizeof(uuid), "%s", id);
+	free(id);
+	url = push_url(base);
 	free(base);
-	free(uuid);
+	debug("POST %s", url);
+	if (opt.dry_run)
+		return;
 	if ((r = env_get("SEKOIA_API_KEY", &key)) < 0)
-		exit(EXIT_CONFIG);
+		exit(stats_exit(EXIT_CONFIG));
 	if (r == 0)
 		errx(EXIT_CONFIG, "no API key: set SEKOIA_API_KEY or "
 		    "SEKOIA_API_KEY_FILE");
 	if (strpbrk(key, "\r\n") != NULL)
 		errx(EXIT_CONFIG, "the API key contains a line break");
+	secret_remember(key);
 	hdrs = http_auth(NULL, "Bearer", key);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
@@ -669,20 +1138,146 @@ configure(void)
 	opt.hopt.user_agent = xstrdup(ua);
 }
 
+/*
+ * --check: one POST with an empty item list.  A 2xx, or a 400/422 that
+ * refuses the empty list, means the key and the connector both passed.
+ */
+static int
+check(void)
+{
+	static const char empty[] = BODY_HEAD BODY_TAIL;
+	struct slot *s = &slots[0];
+	char api[512];
+	long status = 0;
+	CURLcode rc;
+
+	curl_easy_setopt(s->c, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)strlen(empty));
+	curl_easy_setopt(s->c, CURLOPT_POSTFIELDS, empty);
+	http_resp_reset(&s->resp);
+	rc = curl_easy_perform(s->c);
+	curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &status);
+	http_api_error(s->respbody.p, s->respbody.len, api, sizeof(api));
+	st.batches = 1;
+	switch (rc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		warnx("check: DNS: %s: is the region right?",
+		    http_errstr(rc, s->errbuf));
+		return EXIT_TEMPFAIL;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		warnx("check: TLS: %s (a proxy that intercepts TLS needs "
+		    "--cacert)", http_errstr(rc, s->errbuf));
+		return http_classify(rc, 0) == HTTP_RETRY ? EXIT_TEMPFAIL :
+		    EXIT_REFUSED;
+	default:
+		warnx("check: %s: POST %s", http_errstr(rc, s->errbuf), url);
+		return http_classify(rc, 0) == HTTP_RETRY ? EXIT_TEMPFAIL :
+		    EXIT_REFUSED;
+	}
+	if ((status >= 200 && status < 300) || status == HTTP_BAD_REQUEST ||
+	    status == HTTP_UNPROCESSABLE) {
+		info("check: the key and connector %s were accepted (HTTP %ld)",
+		    uuid, status);
+		return 0;
+	}
+	if (status == 401) {
+		warnx("check: HTTP 401%s%s: the key was refused: check "
+		    "SEKOIA_API_KEY", *api ? " " : "", api);
+		return EXIT_NOPERM;
+	}
+	if (status == 403) {
+		warnx("check: HTTP 403%s%s: the key lacks the right to push to "
+		    "connector %s: give it the asset connector permission",
+		    *api ? " " : "", api, uuid);
+		return EXIT_NOPERM;
+	}
+	if (status == 404) {
+		warnx("check: HTTP 404%s%s: POST %s: unknown connector or wrong "
+		    "region: check SEKOIA_CONNECTOR_UUID (%s) and "
+		    "SEKOIA_REGION or SEKOIA_BASE_URL", *api ? " " : "", api,
+		    url, uuid);
+		return EXIT_REFUSED;
+	}
+	warnx("check: HTTP %ld%s%s: POST %s", status, *api ? " " : "", api,
+	    url);
+	return http_classify(CURLE_OK, status) == HTTP_RETRY ? EXIT_TEMPFAIL :
+	    EXIT_REFUSED;
+}
+
+/* Regular files that are one: FAILED must not be an input. */
+static int
+same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	if (fstat(fd, &a) == -1 || !S_ISREG(a.st_mode))
+		return 0;
+	if (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &b) == -1 :
+	    stat(path, &b) == -1)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* FAILED is on disk before the summary says it is saved. */
+static void
+failed_close(void)
+{
+	failed_flush();
+	if (failed_fd < 0)
+		return;
+	if (fsync(failed_fd) == -1 && errno != EINVAL && errno != EROFS &&
+	    errno != ENOTSUP) {
+		warn("%s: fsync", opt.failed_name);
+		failed_err = 1;
+	}
+	if (failed_fd != STDOUT_FILENO && close(failed_fd) == -1) {
+		warn("%s: close", opt.failed_name);
+		failed_err = 1;
+	}
+}
+
+static int
+num_arg(const char *o, const char *arg, long long min, long long max)
+{
+	const char *e;
+	long long v = parse_num(arg, min, max, &e);
+
+	if (e != NULL) {
+		warnx("%s %s: %s (%lld to %lld)", o, arg, e, min, max);
+		usage();
+	}
+	return (int)v;
+}
+
 #ifndef FUZZING
 int
 main(int argc, char *argv[])
 {
+	enum { OPT_CHECK = OPT_OWN, OPT_STATS };
 	static const struct option longopts[] = {
 		HTTP_LONGOPTS,
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
+		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction sa;
 	struct lreader lr;
+	struct stat sb;
+	const char *e;
+	double d;
 	int c, i, status = 0, stopped = 0;
 	int64_t t0 = mono_ms();
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 
 	setprogname(argv);
 	opt.hopt.timeout_ms = 60 * 1000;
@@ -692,25 +1287,33 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'B':
-			opt.max_bytes = (size_t)opt_num("-B", optarg, 1024,
+			opt.max_bytes = (size_t)num_arg("-B", optarg, 1024,
 			    64 * 1024 * 1024);
 			break;
 		case 'b':
-			opt.batch_max = (int)opt_num("-b", optarg, 1, BATCH_MAX);
+			opt.batch_max = num_arg("-b", optarg, 1, BATCH_MAX);
 			break;
 		case 'f':
 			opt.failed_name = optarg;
 			break;
 		case 'h':
-			usage(0);
+			fputs(synopsis, stdout);
+			fputs(help_text, stdout);
+			return fshut(stdout, "stdout") == 0 ? 0 : EXIT_TEMPFAIL;
 		case 'i':
-			opt.interval_ms = opt_ms("-i", optarg, 0.001, 86400);
+			d = parse_seconds(optarg, 0.001, 86400, &e);
+			if (e != NULL) {
+				warnx("-i %s: %s (0.001 to 86400 seconds)",
+				    optarg, e);
+				usage();
+			}
+			opt.interval_ms = (int64_t)(d * 1000);
 			break;
 		case 'n':
 			opt.dry_run = 1;
 			break;
 		case 'P':
-			opt.par = (int)opt_num("-P", optarg, 1, PAR_MAX);
+			opt.par = num_arg("-P", optarg, 1, PAR_MAX);
 			break;
 		case 'q':
 			verbosity = 0;
@@ -720,31 +1323,50 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			printf("ocsf-push %s\n", VERSION);
-			return 0;
+			return fshut(stdout, "stdout") == 0 ? 0 : EXIT_TEMPFAIL;
+		case OPT_CHECK:
+			opt.check = 1;
+			break;
+		case OPT_STATS:
+			opt.stats = optarg;
+			break;
 		default:
 			if (!http_option(c, optarg, &opt.hopt))
-				usage(EXIT_USAGE);
+				usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	stats_open(opt.stats, stat_fields);
+	lim_items = (size_t)opt.batch_max;
+	lim_bytes = opt.max_bytes;
+	if (opt.check && (argc > 0 || opt.dry_run || opt.failed_name)) {
+		warnx("--check takes no file, -n or -f");
+		usage();
+	}
 
 	/* FAILED: appended to, never truncated: it may hold earlier losses. */
-	if (opt.failed_name != NULL && strcmp(opt.failed_name, "-") != 0) {
-		int fd = open(opt.failed_name, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0600);
-
-		if (fd == -1 || (failed = fdopen(fd, "a")) == NULL)
+	if (opt.check)
+		opt.failed_name = "nowhere (--check)";
+	else if (opt.failed_name != NULL && strcmp(opt.failed_name, "-") != 0) {
+		failed_fd = open(opt.failed_name, O_WRONLY | O_CREAT |
+		    O_APPEND | O_CLOEXEC, 0600);
+		if (failed_fd == -1)
 			err(EXIT_CONFIG, "%s", opt.failed_name);
 	} else if (opt.dry_run && opt.failed_name == NULL) {
 		/* stdout carries the bodies; rejected lines are only told. */
 		opt.failed_name = "nowhere (dry run)";
 	} else {
-		failed = stdout;
+		failed_fd = STDOUT_FILENO;
 		opt.failed_name = "stdout";
 	}
-	if (!opt.dry_run)
-		configure();
+	/* Reading its own output, a run that fails would never end. */
+	for (i = 0; failed_fd >= 0 && i < (argc ? argc : 1); i++)
+		if (same_file(failed_fd, argc ? argv[i] : "-"))
+			errx(EXIT_USAGE, "%s is also an input: FAILED must be "
+			    "another file", argc && strcmp(argv[i], "-") != 0 ?
+			    argv[i] : "stdin");
+	configure();
 
 	if (pipe(sigpipe) == -1)
 		err(EXIT_TEMPFAIL, "pipe");
@@ -753,8 +1375,9 @@ main(int argc, char *argv[])
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* A hang-up or a quit is a stop like any other: nothing is lost. */
+	for (i = 0; i < (int)(sizeof(sigs) / sizeof(sigs[0])); i++)
+		sigaction(sigs[i], &sa, NULL);
 	/* A closed FAILED pipe is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -782,6 +1405,10 @@ main(int argc, char *argv[])
 	else
 		opt.par = 1;
 
+	if (opt.check) {
+		status = check();
+		goto out;
+	}
 	if (argc == 0) {
 		static char *dash[] = { "-", NULL };
 
@@ -794,19 +1421,28 @@ main(int argc, char *argv[])
 			any_rejected = 1;
 			continue;
 		}
+		/* A directory is no input: skipped, like a missing file. */
+		if (fstat(lr.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			errno = EISDIR;
+			warn("%s", argv[i]);
+			any_rejected = 1;
+			lreader_close(&lr);
+			continue;
+		}
 		if (push(&lr) == -1) {
 			stop(&lr);
 			stopped = 1;
 		}
 		lreader_close(&lr);
 	}
-	if (stopped)
-		status = EXIT_TEMPFAIL;
-	else if (dead)
+	/* The service's verdict says most; then a stop or a lost input. */
+	if (dead)
 		status = dead;
+	else if (stopped || input_err)
+		status = EXIT_TEMPFAIL;
 	else if (any_rejected)
 		status = EXIT_REJECTS;
-
+out:
 	for (i = 0; i < PAR_MAX; i++) {
 		if (slots[i].c != NULL)
 			curl_easy_cleanup(slots[i].c);
@@ -819,27 +1455,28 @@ main(int argc, char *argv[])
 	secret_free(key);
 	jdoc_free(&doc);
 
-	if (failed != NULL && failed != stdout &&
-	    fshut(failed, opt.failed_name) == -1)
-		failed_err = 1;
-	if (fshut(stdout, "stdout") == -1 && (failed == stdout || opt.dry_run))
-		failed_err = 1;
-	info("%lu line%s read, %lu accepted, %lu batch%s, %lu %s, %lu "
-	    "rejected, %lu failed (%s %s), %.1f s", st.read,
-	    st.read == 1 ? "" : "s", st.accepted, st.batches, st.batches == 1 ? "" : "es", st.retries,
-	    st.retries == 1 ? "retry" : "retries", st.rejected, st.failed,
-	    failed_err ? "NOT saved: write error on" : "saved to",
-	    opt.failed_name, (mono_ms() - t0) / 1000.0);
+	failed_close();
+	buf_free(&fbuf);
+	seconds = (mono_ms() - t0) / 1000.0;
+	if (!opt.check)
+		info("%lu line%s read, %lu accepted, %lu batch%s, %lu %s, %lu "
+		    "rejected, %lu failed (%s %s), %.1f s", st.read,
+		    st.read == 1 ? "" : "s", st.accepted, st.batches,
+		    st.batches == 1 ? "" : "es", st.retries,
+		    st.retries == 1 ? "retry" : "retries", st.rejected,
+		    st.failed, failed_err ? "NOT saved: write error on" :
+		    "saved to", opt.failed_name, seconds);
 	if (failed_err) {
-		/* A line counted as saved may still have died in a buffer. */
 		warnx("%lu or more line%s could not be saved to %s: they are "
 		    "lost unless the input is sent again", st.lost ? st.lost :
 		    1, st.lost == 1 ? "" : "s", opt.failed_name);
-		if (status != EXIT_NOPERM)
+		if (status != EXIT_NOPERM && status != EXIT_REFUSED)
 			status = EXIT_TEMPFAIL;
 	}
+	if (out_err && status == 0)
+		status = EXIT_TEMPFAIL;
 	free(url);
 	free((char *)opt.hopt.user_agent);
-	return status;
+	return stats_exit(status);
 }
 #endif /* FUZZING */

@@ -278,12 +278,12 @@ assert all(json.loads(l)["bytes"] <= 1024 for l in open(sys.argv[1]))' \
 	intake
 	producer() {
 		date +%s.%N >"$T/t0"
-		printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n'
+		printf '{"n":1,"class_uid":5001}\n{"n":2,"class_uid":5001}\n'
 		sleep 3
 		date +%s.%N >"$T/t3"
-		printf '{"n":3,"line":"L3"}\n'
+		printf '{"n":3,"class_uid":5001}\n'
 	}
-	printf '{"n":1,"line":"L1"}\n{"n":2,"line":"L2"}\n{"n":3,"line":"L3"}\n' >"$T/in"
+	printf '{"n":%d,"class_uid":5001}\n' 1 2 3 >"$T/in"
 	push -i 1 -b 100 < <(producer)
 	assert_status 0
 	assert_split "$T/in"
@@ -305,12 +305,12 @@ EOF
 	# batch 1,2 is in flight for 2 s; line 3 comes at 0.3 s and is due at
 	# 0.5 s, but the only slot is busy until 2 s: that wait must sleep
 	intake --latency 2000
-	printf '{"n":1}\n{"n":2}\n{"n":3}\n' >"$T/in"
+	printf '{"n":%d,"class_uid":5001}\n' 1 2 3 >"$T/in"
 	local TIMEFORMAT='%U %S'
 	{ time push -b 2 -i 0.2 < <(
-		printf '{"n":1}\n{"n":2}\n'
+		printf '{"n":%d,"class_uid":5001}\n' 1 2
 		sleep 0.3
-		printf '{"n":3}\n'
+		printf '{"n":3,"class_uid":5001}\n'
 		sleep 2.5
 	); } 2>"$T/time"
 	assert_status 0
@@ -406,32 +406,91 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 
 # ---- refusals --------------------------------------------------------
 
-@test "ocsf-push: 400 on one batch: it goes to FAILED with the API's words, the run goes on" {
+@test "ocsf-push: 400 for a batch whose items pass alone: halves, all delivered once" {
+	# the stand-in lies: the batch 3,4 is refused, each item alone is not
 	intake --fault 400@2
 	gen 6 >"$T/in"
 	push -b 2 --max-retries 2 <"$T/in"
-	assert_status 1
-	assert_split "$T/in" 3 4
-	[ "$(reqs status)" = "200 400 200" ] || fail "statuses: $(reqs status)"
-	assert_err '^ocsf-push: .*400.*(INVALID_ITEMS.*invalid items|invalid items.*INVALID_ITEMS)'
-	assert_summary 6 4 0 2
-	# FAILED replays as is and finishes the job
-	cp "$T/failed" "$T/replay"
-	push -b 2 <"$T/replay"
 	assert_status 0
-	[ ! -s "$T/failed" ]
-	gen 6 | norm | sort >"$T/exp"
-	recorded | sort | cmp - "$T/exp"
+	assert_split "$T/in"
+	[ "$(reqs status)" = "200 400 200 200 200" ] || fail "statuses: $(reqs status)"
+	[ "$(reqs items)" = "2 2 1 1 2" ] || fail "items: $(reqs items)"
+	assert_summary 6 6 0 0
 }
 
-@test "ocsf-push: 413 on one batch: it goes to FAILED, the rest is delivered, exit 1" {
-	intake --fault 413@2
+@test "ocsf-push: 400 refusing one item: it alone to FAILED with its line and the API's words" {
+	intake --refuse '"n":3,'
 	gen 6 >"$T/in"
-	push -b 2 --max-retries 2 <"$T/in"
+	push -b 2 "$T/in"
 	assert_status 1
-	assert_split "$T/in" 3 4
-	[ "$(reqs status)" = "200 413 200" ] || fail "statuses: $(reqs status)"
-	assert_err '^ocsf-push: .*413.*(TOO_LARGE|payload too large)'
+	assert_split "$T/in" 3
+	[ "$(reqs status)" = "200 400 400 200 200" ] || fail "statuses: $(reqs status)"
+	assert_err "^ocsf-push: $T/in:3: refused by the API: HTTP 400 INVALID_ITEM: items\[0\] is refused"
+	[ "$(grep -c 'refused by the API' "$T/err")" -eq 1 ] || fail "$err"
+	assert_summary 6 5 1 1
+	# FAILED replays as is: the same item is refused again, nothing else
+	cp "$T/failed" "$T/replay"
+	local before
+	before=$(nreqs)
+	push <"$T/replay"
+	assert_status 1
+	cmp -s "$T/replay" "$T/failed"
+	[ "$(nreqs)" -eq $((before + 1)) ]
+}
+
+@test "ocsf-push: 422 is split like 400" {
+	intake --refuse '"n":(2|7),' --refuse-status 422
+	gen 8 >"$T/in"
+	push -b 4 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 2 7
+	assert_err '^ocsf-push: stdin:2: refused by the API: HTTP 422 '
+	assert_err '^ocsf-push: stdin:7: refused by the API: HTTP 422 '
+}
+
+@test "ocsf-push: 3 poison records among 1000: exactly those in FAILED, the 997 others once" {
+	intake --refuse '"n":(17|500|999),'
+	gen 1000 >"$T/in"
+	push <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 17 500 999
+	local n
+	for n in 17 500 999; do
+		assert_err "^ocsf-push: stdin:$n: refused by the API: HTTP 400 "
+	done
+	[ "$(grep -c 'refused by the API' "$T/err")" -eq 3 ] || fail "$err"
+	# 10 batches of 100; each poisoned one costs at most two requests
+	# per halving level, ceil(log2(100)) = 7 levels
+	[ "$(nreqs)" -le $((10 + 3 * 2 * 7)) ] || fail "requests: $(nreqs)"
+	[ "$(reqs status | tr ' ' '\n' | grep -c 200)" -ge 10 ]
+	assert_summary 1000 997 3 3
+}
+
+@test "ocsf-push: 413: halves, all delivered, later batches the largest size that passed" {
+	intake --max-items 30
+	gen 400 >"$T/in"
+	push <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	# 100 refused, 50 refused, then 25s: two 413s and no more
+	[ "$(reqs status | tr ' ' '\n' | grep -c 413)" -eq 2 ] ||
+		fail "statuses: $(reqs status)"
+	python3 -c 'import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["items"] for r in log[:2]] == [100, 50], log[:3]
+assert all(r["items"] <= 25 for r in log[2:]), [r["items"] for r in log]
+assert all(r["status"] == 200 for r in log[2:])' "$REC/requests.log"
+	assert_summary 400 400 0 0
+	assert_err 'HTTP 413.*too large.*halves'
+}
+
+@test "ocsf-push: one line refused alone with 413 is rejected, the others delivered" {
+	intake --max-bytes 1500
+	{ gen 2 200; gen 1 1490 | sed 's/"n":1,/"n":3,/'; gen 1 200 | sed 's/"n":1,/"n":4,/'; } >"$T/in"
+	push -b 4 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 3
+	assert_err '^ocsf-push: stdin:3: refused by the API: HTTP 413 .*too large even alone'
 }
 
 @test "ocsf-push: 401: exit 77 after one request, all the input in FAILED" {
@@ -473,8 +532,8 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 		    '{"n":5,"class_uid":5001,"s":"\u00e9"}' '42' \
 		    '{"n":7,"class_uid":5001}'
 		printf '{"n":8,"s":"\xff"}\n'		# not UTF-8
-		printf '{"n":9}\r\n'			# CRLF: accepted
-		printf '%s\n' '{"n":10} x' 'null' '{}'
+		printf '{"n":9,"class_uid":5001}\r\n'	# CRLF: accepted
+		printf '%s\n' '{"n":10} x' 'null' '{"class_uid":5001}'
 	} >"$T/in.ndjson"
 	push -b 2 "$T/in.ndjson"
 	assert_status 1
@@ -494,8 +553,9 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 @test "ocsf-push: with several files, messages name the file and count its lines" {
 	intake
 	# a.ndjson has no final newline: its last line stays its own
-	printf '{"f":"a","n":1}\noops\n{"f":"a","n":3}' >"$T/a.ndjson"
-	printf '%s\n' 'true' '{"f":"b","n":2}' '"str"' '{"f":"b","n":4}' >"$T/b.ndjson"
+	printf '{"f":"a","n":1,"class_uid":5001}\noops\n{"f":"a","n":3,"class_uid":5001}' >"$T/a.ndjson"
+	printf '%s\n' 'true' '{"f":"b","n":2,"class_uid":5001}' '"str"' \
+	    '{"f":"b","n":4,"class_uid":5001}' >"$T/b.ndjson"
 	{ cat "$T/a.ndjson"; echo; cat "$T/b.ndjson"; } >"$T/all"
 	push "$T/a.ndjson" "$T/b.ndjson"
 	assert_status 1
@@ -507,7 +567,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: -f FILE appends failed lines and keeps what was there" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	printf 'earlier line 1\nearlier line 2\n' >"$T/failed.ndjson"
 	gen 4 >"$T/in"
 	push -q -b 2 -f "$T/failed.ndjson" <"$T/in"
@@ -525,7 +585,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: FAILED that cannot be written is loud: exit 75" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	gen 4 >"$T/in"
 	push -b 2 -f /dev/full <"$T/in"
 	assert_status 75
@@ -535,7 +595,7 @@ assert 0.95 <= t[1] - t[0] <= 3.2, ("waited", t[1] - t[0])' \
 }
 
 @test "ocsf-push: FAILED on a closed pipe is loud, not a silent death: exit 75" {
-	intake --fault 400@1
+	intake --refuse '"n":[12],'
 	gen 4 >"$T/in"
 	# stdout (FAILED) is a pipe whose reader is gone before anything fails.
 	status=0
@@ -703,7 +763,7 @@ EOF
 @test "ocsf-push: the API key never appears in any output, at -v and -vvv" {
 	local key=k3y-SECRET-1234 v
 	intake --key "$key" --fault 429@1 --fault 429@5 --retry-after 0 \
-	    --fault 400@3 --fault 400@7
+	    --refuse '"n":[35],'
 	export SEKOIA_API_KEY=$key
 	gen 6 >"$T/in"
 	for v in -v -vvv; do
@@ -793,4 +853,441 @@ EOF
 	push -B 10 <"$T/in"
 	assert_err '^ocsf-push: -B 10'
 	[ "$(nreqs)" -eq 0 ]
+}
+
+# ---- a service no batch can use: 69 ---------------------------------
+
+@test "ocsf-push: unknown connector (404): exit 69 after the first answer, FAILED is the input" {
+	intake --uuid 11111111-2222-3333-4444-555555555555
+	gen 250 >"$T/in"
+	push -b 10 <"$T/in"
+	assert_status 69
+	assert_split "$T/in" $(seq 1 250)
+	[ "$(nreqs)" -eq 1 ] || fail "requests: $(nreqs)"
+	[ "$(reqs status)" = "404" ]
+	assert_err "^ocsf-push: HTTP 404 NOT_FOUND: connector not found: POST $INTAKE_URL/api/v2/asset-management/asset-connector/$UUID: .*SEKOIA_CONNECTOR_UUID $UUID.*SEKOIA_REGION"
+	assert_summary 250 0 0 250
+}
+
+@test "ocsf-push: 405, 410 and another 4xx: exit 69, no request after, the rest to FAILED" {
+	local k
+	for k in 405 410 404; do
+		stop_servers
+		rm -rf "$REC"
+		intake --fault "$k@2"
+		gen 6 >"$T/in"
+		push -b 2 <"$T/in"
+		assert_status 69
+		assert_split "$T/in" 3 4 5 6
+		[ "$(reqs status)" = "200 $k" ] || fail "statuses: $(reqs status)"
+		assert_err "^ocsf-push: HTTP $k .*POST $INTAKE_URL/api/v2/"
+	done
+}
+
+@test "ocsf-push: -P 4 and a 404: the batches in flight end in FAILED or accepted, none after" {
+	intake --fault 404@1 --fault hang@2-1000 --hang-seconds 2
+	gen 200 >"$T/in"
+	push -P 4 -b 5 <"$T/in"
+	assert_status 69
+	assert_union "$T/in"
+	[ "$(nreqs)" -eq 4 ] || fail "requests: $(reqs status)"
+}
+
+# ---- where: regions and base URLs ------------------------------------
+
+@test "ocsf-push: a base URL ending in /api (Sekoia's region form) gets no second /api" {
+	intake
+	gen 4 >"$T/in"
+	for base in "$INTAKE_URL/api" "$INTAKE_URL/api/" "$INTAKE_URL/"; do
+		SEKOIA_BASE_URL=$base push -b 2 <"$T/in"
+		assert_status 0
+	done
+	[ "$(reqs status)" = "200 200 200 200 200 200" ] || fail "$(reqs path)"
+	reqs path | tr ' ' '\n' | sort -u |
+		cmp - <(echo "/api/v2/asset-management/asset-connector/$UUID") ||
+		fail "paths: $(reqs path)"
+}
+
+@test "ocsf-push: each SEKOIA_REGION resolves to its documented URL (-n -v, no network)" {
+	unset SEKOIA_API_KEY SEKOIA_BASE_URL
+	local r u
+	printf '{"class_uid":5001}\n' >"$T/in"
+	while read -r r u; do
+		SEKOIA_REGION=$r push -n -v <"$T/in"
+		assert_status 0
+		assert_err "^ocsf-push: POST ${u//./\\.}/v2/asset-management/asset-connector/$UUID\$"
+	done <<-'EOF2'
+		FRA1 https://api.sekoia.io/api
+		FRA2 https://app.fra2.sekoia.io/api
+		MCO1 https://app.mco1.sekoia.io/api
+		UAE1 https://app.uae1.sekoia.io/api
+		USA1 https://app.usa1.sekoia.io/api
+		usa1 https://app.usa1.sekoia.io/api
+	EOF2
+	# no region, no base URL: FRA1
+	push -n -v <"$T/in"
+	assert_err "^ocsf-push: POST https://api\.sekoia\.io/api/v2/asset-management/asset-connector/$UUID\$"
+	SEKOIA_REGION=EU1 push -n <"$T/in"
+	assert_status 78
+	assert_err '^ocsf-push: SEKOIA_REGION EU1: not a region: FRA1, FRA2, MCO1, UAE1 or USA1'
+}
+
+@test "ocsf-push: a path, query, fragment, both variables, the type UUID: 78 before any request or read" {
+	intake
+	local u
+	for u in "$INTAKE_URL/api/v2" "$INTAKE_URL/x" "$INTAKE_URL/api/api" \
+	    "$INTAKE_URL/?x=1" "$INTAKE_URL/api?x=1" "$INTAKE_URL/#frag"; do
+		SECONDS=0
+		SEKOIA_BASE_URL=$u push < <(sleep 30)
+		assert_status 78
+		[ "$SECONDS" -lt 10 ] || fail "$u: waited for input"
+		assert_err '^ocsf-push: SEKOIA_BASE_URL.*https://HOST/api'
+		[ ! -s "$T/failed" ]
+	done
+	SEKOIA_REGION=FRA2 push < <(sleep 30)
+	assert_status 78
+	assert_err '^ocsf-push: both SEKOIA_REGION and SEKOIA_BASE_URL are set'
+	SEKOIA_CONNECTOR_UUID=b6e2c8a2-4f3b-4e7a-8c1d-2e4f3a6b7c9d push < <(sleep 30)
+	assert_status 78
+	assert_err '^ocsf-push: SEKOIA_CONNECTOR_UUID b6e2c8a2-.* is the type of connector.*create an asset connector.*UUID'
+	SEKOIA_CONNECTOR_UUID=0f1e2d3c4b5a69788796a5b4c3d2e1f0 push < <(sleep 30)
+	assert_status 78
+	assert_err '^ocsf-push: SEKOIA_CONNECTOR_UUID 0f1e2d3c4b5a69788796a5b4c3d2e1f0: not a UUID; .*8-4-4-4-12.*xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'
+	[ "$(nreqs)" -eq 0 ]
+}
+
+@test "ocsf-push: the password of a base URL with credentials stays out of the message" {
+	gen 1 >"$T/in"
+	SEKOIA_BASE_URL=http://u:pass@127.0.0.1:1/ push <"$T/in"
+	assert_status 78
+	assert_err '^ocsf-push: SEKOIA_BASE_URL .*credentials'
+	if grep -q pass "$T/err"; then fail "the password leaked: $err"; fi
+	SEKOIA_BASE_URL='http://127.0.0.1:1/?token=s3cr3t' push <"$T/in"
+	assert_status 78
+	if grep -q s3cr3t "$T/err"; then fail "the query leaked: $err"; fi
+}
+
+# ---- only OCSF records -----------------------------------------------
+
+@test "ocsf-push: raw Okta devices are refused (did you forget okta2ocsf?), never sent" {
+	intake
+	{
+		printf '%s\n' '{"id":"guo1","status":"ACTIVE","profile":{"displayName":"a"},"resourceType":"UDDevice"}'
+		printf '%s\n' '{"id":"guo2","profile":{"platform":"WINDOWS"}}'
+		printf '%s\n' '{"class_uid":"5001"}' '{"class_uid":5001.0}' '{"class_uid":5e3}'
+		printf '%s\n' '{"device":{"class_uid":5001}}' '{"class_uid":null}'
+		printf '%s\n' '{"class_uid":5001,"n":8}' '{"n":9,"class_uid":-1}'
+	} >"$T/in"
+	push "$T/in"
+	assert_status 1
+	assert_split "$T/in" 1 2 3 4 5 6 7
+	assert_err "^ocsf-push: $T/in:1: not an OCSF record: did you forget okta2ocsf\\?"
+	assert_err "^ocsf-push: $T/in:2: not an OCSF record: did you forget okta2ocsf\\?"
+	local n
+	for n in 3 4 5 7; do
+		assert_err "^ocsf-push: $T/in:$n: not an OCSF record: class_uid is not an integer"
+	done
+	assert_err "^ocsf-push: $T/in:6: not an OCSF record: no class_uid"
+	[ "$(reqs items)" = "2" ]
+	assert_summary 9 2 7 7
+}
+
+@test "ocsf-push: okta-fetch | ocsf-push (okta2ocsf forgotten): all refused, nothing sent, exit 1" {
+	if [ ! -f "$SAMPLE" ]; then
+		echo "# $SAMPLE not found: sample devices skipped" >&3
+		skip "no sample devices"
+	fi
+	intake
+	sample_ndjson >"$T/in"
+	push <"$T/in"
+	assert_status 1
+	cmp -s "$T/in" "$T/failed" || fail "FAILED is not the input"
+	[ "$(nreqs)" -eq 0 ]
+	[ "$(grep -c 'did you forget okta2ocsf' "$T/err")" -eq "$(wc -l <"$T/in")" ]
+}
+
+# ---- --check -------------------------------------------------------------
+
+@test "ocsf-push --check: key and connector accepted: one empty POST, one line, exit 0" {
+	intake
+	push --check
+	assert_status 0
+	[ ! -s "$T/failed" ] || fail "stdout: $(cat "$T/failed")"
+	[ "$(wc -l <"$T/err")" -eq 1 ] || fail "$err"
+	assert_err "^ocsf-push: check: the key and connector $UUID were accepted \\(HTTP 400\\)"
+	[ "$(reqs items)" = "0" ] && [ "$(nreqs)" -eq 1 ]
+}
+
+@test "ocsf-push --check: wrong key 77, key without the right 77, unknown connector 69, dead port 75" {
+	intake --key other-key
+	push --check
+	assert_status 77
+	assert_err '^ocsf-push: check: HTTP 401 .*key was refused'
+	[ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/failed" ]
+	stop_servers
+	intake --fault '403@*'
+	push --check
+	assert_status 77
+	assert_err "^ocsf-push: check: HTTP 403 .*lacks the right.*$UUID"
+	stop_servers
+	intake --uuid 11111111-2222-3333-4444-555555555555
+	push --check
+	assert_status 69
+	assert_err "^ocsf-push: check: HTTP 404 .*unknown connector or wrong region.*$UUID"
+	[ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/failed" ]
+	SEKOIA_BASE_URL=http://127.0.0.1:1 push --check
+	assert_status 75
+	[ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/failed" ]
+	assert_err '^ocsf-push: check: .*(connect|Connection refused)'
+	push --check "$T/in"
+	assert_status 64
+	SEKOIA_CONNECTOR_UUID=x push --check
+	assert_status 78
+}
+
+# ---- input that fails, FAILED that is input, signals -------------------
+
+@test "ocsf-push: stdin reset mid-batch (RST): lines read are delivered, the fragment dropped, exit 75" {
+	intake
+	gen 5 >"$T/in"
+	printf '%s' '{"n":6,"class_uid":50' >"$T/frag"
+	cat "$T/in" "$T/frag" >"$T/feed"
+	status=0
+	timeout 60 python3 - "$OCSF_PUSH" "$T/feed" "$T/failed" "$T/err" -b 3 -i 60 <<'EOF2' 3>&- || status=$?
+import fcntl, socket, struct, subprocess, sys, termios, time
+push, feed, out, err = sys.argv[1:5]
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+c = socket.create_connection(srv.getsockname())
+a, _ = srv.accept()
+p = subprocess.Popen([push] + sys.argv[5:], stdin=a.fileno(),
+                     stdout=open(out, "wb"), stderr=open(err, "wb"))
+c.sendall(open(feed, "rb").read())
+# wait until ocsf-push has read every byte, then reset the connection
+deadline = time.time() + 30
+while time.time() < deadline:
+    n = struct.unpack("i", fcntl.ioctl(a.fileno(), termios.FIONREAD,
+                                       b"\0" * 4))[0]
+    if n == 0:
+        break
+    time.sleep(0.02)
+time.sleep(0.2)
+a.close()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+sys.exit(p.wait(timeout=50))
+EOF2
+	err=$(cat "$T/err")
+	assert_status 75
+	assert_split "$T/in"
+	assert_err "^ocsf-push: stdin: read error, reading it ends here; $(wc -c <"$T/frag") bytes of an unfinished line dropped: Connection reset"
+	[ "$(reqs items)" = "3 2" ] || fail "items: $(reqs items)"
+	assert_summary 5 5 0 0
+}
+
+@test "ocsf-push: a directory among the input files is reported and skipped, the later files read" {
+	intake
+	gen 3 >"$T/a"
+	gen 5 | sed -n '4,5p' >"$T/b"
+	mkdir "$T/dir"
+	push "$T/a" "$T/dir" "$T/nosuch" "$T/b"
+	assert_status 1
+	cat "$T/a" "$T/b" >"$T/all"
+	assert_split "$T/all"
+	assert_err "^ocsf-push: $T/dir: Is a directory"
+	assert_err "^ocsf-push: $T/nosuch: No such file"
+	assert_summary 5 5 0 0
+}
+
+@test "ocsf-push: FAILED that is one of the inputs is refused (64), nothing sent" {
+	intake --fault '400@*'
+	gen 4 >"$T/same.ndjson"
+	cp "$T/same.ndjson" "$T/orig"
+	push -f "$T/same.ndjson" "$T/same.ndjson"
+	assert_status 64
+	assert_err "^ocsf-push: $T/same.ndjson is also an input"
+	push -f "$T/same.ndjson" "$T/orig" - <"$T/same.ndjson"
+	assert_status 64
+	assert_err '^ocsf-push: stdin is also an input'
+	# FAILED on stdout, appended to the file that is stdin
+	status=0
+	timeout 60 "$OCSF_PUSH" <"$T/same.ndjson" >>"$T/same.ndjson" 2>"$T/err" || status=$?
+	assert_status 64
+	cmp "$T/orig" "$T/same.ndjson"
+	[ "$(nreqs)" -eq 0 ]
+}
+
+# feed_push ARGS...: ocsf-push in the background reading $T/fifo; $T/in is
+# written into the fifo at once and $T/fed appears when ocsf-push has read
+# every byte of it; the fifo stays open.  PUSH_PID, PROD_PID set.
+feed_push() {
+	rm -f "$T/fifo" "$T/fed"
+	mkfifo "$T/fifo"
+	"$OCSF_PUSH" "$@" <"$T/fifo" >"$T/failed" 2>"$T/err" 3>&- &
+	PUSH_PID=$!
+	python3 -c 'import fcntl, os, struct, sys, termios, time
+fd = os.open(sys.argv[2], os.O_WRONLY)
+data = open(sys.argv[1], "rb").read()
+while data:
+    data = data[os.write(fd, data):]
+while struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]:
+    time.sleep(0.02)
+open(sys.argv[3], "w").close()
+time.sleep(120)' "$T/in" "$T/fifo" "$T/fed" 3>&- &
+	PROD_PID=$!
+	SERVER_PIDS+=("$PUSH_PID" "$PROD_PID")
+}
+
+fed() { [ -e "$T/fed" ]; }
+
+@test "ocsf-push: SIGTERM with half a line pending: the fragment is no line, not in FAILED" {
+	intake --latency 1000
+	gen 4 >"$T/lines"
+	printf '%s' '{"n":5,"class_uid":5001,"s":"cut' >"$T/frag"
+	cat "$T/lines" "$T/frag" >"$T/in"
+	feed_push -b 3 -i 60
+	wait_for 20 fed
+	wait_for 20 has_requests 1
+	kill -TERM "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	assert_status 75
+	assert_split "$T/lines" 4
+	assert_err "^ocsf-push: stdin: $(wc -c <"$T/frag") bytes of an unfinished line dropped"
+	assert_summary 4 3 0 1
+}
+
+@test "ocsf-push: SIGHUP and SIGQUIT stop like SIGTERM: nothing lost, exit 75" {
+	local sig
+	for sig in HUP QUIT; do
+		stop_servers
+		rm -rf "$REC"
+		intake --latency 1000
+		gen 5 >"$T/in"
+		feed_push -b 3 -i 60
+		wait_for 20 fed
+		wait_for 20 has_requests 1
+		kill -"$sig" "$PUSH_PID"
+		wait_exit "$PUSH_PID" 20
+		assert_status 75
+		assert_split "$T/in" 4 5
+		assert_err '^ocsf-push: (Hangup|Quit): stopping'
+	done
+}
+
+@test "ocsf-push: SIGKILL after refused batches: FAILED on disk holds them, whole lines" {
+	intake --refuse '"n":'
+	gen 40 >"$T/in"
+	feed_push -b 1 -i 60 -f "$T/failed.ndjson"
+	wait_for 20 has_requests 6
+	kill -KILL "$PUSH_PID"
+	wait_exit "$PUSH_PID" 20
+	[ "$status" -eq 137 ] || fail "status $status"
+	# the answer to request 5 was handled before request 6 went out
+	local n
+	n=$(count_lines "$T/failed.ndjson")
+	[ "$n" -ge 5 ] || fail "FAILED holds $n lines"
+	[ "$(tail -c 1 "$T/failed.ndjson" | od -An -c | tr -d ' ')" = '\n' ] ||
+		fail "FAILED ends in a torn line"
+	head -n "$n" "$T/in" | cmp - "$T/failed.ndjson"
+	[ "$(recorded | wc -l)" -eq 0 ]
+}
+
+# ---- promises of the man page ---------------------------------------
+
+@test "ocsf-push: X-Rate-Limit-Reset (no Retry-After) is honoured as the wait" {
+	intake --fault 429reset@1 --retry-after 2
+	gen 4 >"$T/in"
+	push --max-retries 2 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(reqs status)" = "429 200" ] || fail "statuses: $(reqs status)"
+	# Reset - Date + 1: 3 s or 4 s; a backoff would be at most 1 s
+	assert_err '^ocsf-push: HTTP 429 .*retrying a batch of 4 in [34]\.0 s'
+	python3 -c 'import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1])]
+assert t[1] - t[0] >= 2.9, ("waited", t[1] - t[0])' "$REC/requests.log"
+}
+
+@test "ocsf-push: a batch never spans two input files" {
+	intake
+	gen 5 >"$T/all"
+	head -n 3 "$T/all" >"$T/a"
+	tail -n 2 "$T/all" >"$T/b"
+	push -b 10 "$T/a" "$T/b"
+	assert_status 0
+	assert_split "$T/all"
+	[ "$(reqs items)" = "3 2" ] || fail "items: $(reqs items)"
+}
+
+@test "ocsf-push: FAILED is created with mode 0600, whatever the umask" {
+	intake --refuse '"n":2,'
+	gen 3 >"$T/in"
+	(umask 000 && push -b 3 -f "$T/new.failed" <"$T/in")
+	[ "$(stat -c %a "$T/new.failed")" = 600 ] ||
+		fail "mode $(stat -c %a "$T/new.failed")"
+	pick "$T/in" 2 | cmp - "$T/new.failed"
+}
+
+# ---- --stats and --help ----------------------------------------------
+
+@test "ocsf-push --stats: the counters and exit status, after a run that works and ones that fail" {
+	intake --refuse '"n":4,'
+	gen 10 >"$T/in"
+	push -b 3 --stats "$T/stats.json" <"$T/in"
+	assert_status 1
+	python3 - "$T/stats.json" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = ["lines", "accepted", "batches", "retries", "rejected", "failed",
+        "seconds", "exit_status"]
+assert list(d) == keys, list(d)
+# batches: 4 of the input, then the halves 4,5 and 6 and then 4 alone, 5
+assert (d["lines"], d["accepted"], d["rejected"], d["failed"],
+        d["retries"], d["exit_status"]) == (10, 9, 1, 1, 0, 1), d
+assert d["batches"] == 8, d
+assert isinstance(d["seconds"], float), d
+EOF2
+	stop_servers
+	rm -rf "$REC"
+	intake --fault 401@1
+	push -b 2 --stats "$T/stats.json" <"$T/in"
+	assert_status 77
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["lines"], d["accepted"], d["failed"], d["exit_status"]) == (10, 0, 10, 77), d' "$T/stats.json"
+	SEKOIA_CONNECTOR_UUID= push --stats "$T/stats.json" <"$T/in"
+	assert_status 78
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit_status"] == 78 and d["lines"] == 0, d' "$T/stats.json"
+}
+
+@test "ocsf-push --help: every option and variable of the manual's SYNOPSIS and ENVIRONMENT" {
+	run -0 --separate-stderr "$OCSF_PUSH" --help
+	[ -z "$stderr" ]
+	[[ $output == *"See ocsf-push(1)."* ]]
+	local o
+	for o in $(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$ROOT/man/ocsf-push.1" |
+	    grep -o 'Fl [-A-Za-z]*' | sed 's/^Fl //'); do
+		if [ "${o#-}" != "$o" ]; then
+			o="-$o"
+			[[ $output == *"$o"* ]] || fail "--help lacks $o"
+		else
+			local i
+			for ((i = 0; i < ${#o}; i++)); do
+				grep -Eq -- "(^| )-${o:$i:1}( |,|$)" <<<"$output" ||
+				    fail "--help lacks -${o:$i:1}"
+			done
+		fi
+	done
+	for o in $(sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh FILES/p' "$ROOT/man/ocsf-push.1" |
+	    grep -o 'Ev [A-Za-z_]*' | sed 's/^Ev //; s/_FILE$//' | grep -vx VAR); do
+		[[ $output == *"$o"* ]] || fail "--help lacks $o"
+	done
+	run -64 --separate-stderr "$OCSF_PUSH" -b 0
+	[ -z "$output" ]
+	[[ $stderr == "ocsf-push: -b 0: "*"usage: ocsf-push "* ]] || fail "$stderr"
+	run -64 --separate-stderr "$OCSF_PUSH" --bogus
+	[[ $stderr == *"usage: ocsf-push "* ]]
 }

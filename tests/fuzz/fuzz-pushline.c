@@ -1,4 +1,4 @@
-/* fuzz-pushline: ocsf-push's check that a line is one JSON object. */
+/* fuzz-pushline: ocsf-push's check that a line is one OCSF record. */
 #define FUZZING
 #include "../../ocsf-push/ocsf-push.c"
 
@@ -9,6 +9,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 1 << 20)
 		return 0;
-	(void)not_object((const char *)data, size);
+	(void)not_record((const char *)data, size);
 	return 0;
 }
