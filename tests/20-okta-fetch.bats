@@ -154,16 +154,14 @@ expect_summary() {
 		flunk "the last stderr line is not the summary '$1 devices, $2 pages, $3 retries, S s'"
 }
 
-# settle_log [FILE]: the stand-in logs a request just after answering it;
-# wait until the log stops growing.
-settle_log() {
-	local f=${1:-$OKTA_LOG} a b
-	b=$(count_lines "$f")
-	while :; do
-		sleep 0.05
-		a=$b
-		b=$(count_lines "$f")
-		[ "$a" = "$b" ] && break
+# wait_log N [FILE]: wait (10 s at most) until the log holds N requests.
+# The stand-in logs a request before it answers, so every request
+# okta-fetch had an answer to is there when okta-fetch has exited; one it
+# dropped unanswered (a page asked for ahead) may be logged a little later.
+wait_log() {
+	local f=${2:-$OKTA_LOG} deadline=$((SECONDS + 10))
+	while [ "$(count_lines "$f")" -lt "$1" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.02
 	done
 }
 
@@ -175,7 +173,6 @@ settle_log() {
 # without "after", keys sorted, values decoded.
 reqs() {
 	local f=${1:-$OKTA_LOG}
-	settle_log "$f"
 	[ -f "$f" ] || return 0
 	python3 -c 'import json, sys
 prev, conns = None, []
@@ -193,6 +190,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 # expect_reqs EXPECTED [FILE]: reqs gives exactly EXPECTED.
 expect_reqs() {
 	local got
+	[ -z "$1" ] || wait_log "$(wc -l <<<"$1")" "${2:-$OKTA_LOG}"
 	got=$(reqs "${2:-$OKTA_LOG}")
 	[ "$got" = "$1" ] ||
 		flunk "request log differs" "--- expected" "$1" "--- actual" "$got"
@@ -502,6 +500,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_summary 450 3 2
 	[[ ${stderr_lines[0]} =~ 500 ]] || flunk "the first retry line does not name 500"
 	[[ ${stderr_lines[1]} =~ 503 ]] || flunk "the second retry line does not name 503"
+	wait_log 5
 	[ "$(reqs | cut -d' ' -f1,3)" = "200 +
 500 +
 200 =
@@ -515,6 +514,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_status 0
 	expect_devices 450
 	expect_summary 450 3 1
+	wait_log 4
 	[ "$(reqs | cut -d' ' -f1,3)" = "200 +
 200 +
 200 =
@@ -529,6 +529,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_summary 450 3 1
 	# Page 3 was asked for while page 2 was read; page 2 cut short, that
 	# request is dropped, page 2 asked again (a retry), then page 3.
+	wait_log 5
 	[ "$(reqs | wc -l)" -eq 5 ] || flunk "requests: $(reqs)"
 	[ "$(reqs | sed -n 4p | cut -d' ' -f4,5)" = "R 1" ] || flunk "requests: $(reqs)"
 	[ "$(reqs | sed -n 2p | cut -d' ' -f7-)" = "$(reqs | sed -n 4p | cut -d' ' -f7-)" ] ||
@@ -547,6 +548,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	stderr_count 'giving up' 1
 	[[ ${stderr_lines[2]} =~ giving\ up ]] || flunk "the last line does not say giving up"
 	expect_retries_left 2
+	wait_log 3
 	[ "$(reqs | cut -d' ' -f1,3)" = "503 +
 503 =
 503 =" ] || flunk "requests: $(reqs)"
@@ -562,6 +564,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	# The summary still comes, and says the listing is not whole.
 	stderr_has '200 devices, 1 page, 0 retries'
 	stderr_has 'the listing is INCOMPLETE'
+	wait_log 2
 	[ "$(reqs | cut -d' ' -f1)" = "200
 503" ] || flunk "requests: $(reqs)"
 }
@@ -811,6 +814,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	stderr_prefixed
 	[ ! -e "$d/state.next" ] || flunk "state.next exists after a failed run: $(cat "$d/state.next")"
 	[ "$(cat "$d/state")" = "$old" ] || flunk "a failed run moved the state file"
+	wait_log 3
 	[ "$(reqs | cut -d' ' -f1,7-)" = '200 limit=200
 503 limit=200
 503 limit=200&search=lastUpdated gt "2025-01-01T02:55:00.000Z"' ] || flunk "requests: $(reqs)"
@@ -893,6 +897,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_devices 450
 	[[ $output$stderr != *SeCrEt* && $output$stderr != *tok-987* ]] ||
 		flunk "the token from a file shows"
+	wait_log 12
 	[ "$(reqs | cut -d' ' -f1,2)" = "$(printf '200 %s\n' 1 1 1 2 2 2 3 3 3)
 401 4
 $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
@@ -955,6 +960,7 @@ $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
 	expect_status 0
 	expect_devices 5
 
+	wait_log 4
 	[ "$(reqs | cut -d' ' -f1,6,7)" = "200 SSWS limit=200
 200 SSWS limit=200
 200 Bearer limit=200
