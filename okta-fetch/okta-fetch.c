@@ -382,6 +382,18 @@ header_too_long(struct fetch *f)
 	    HTTP_HEADER_MAX / 1024, f->resp.header_too_long);
 }
 
+/* 407, from a proxy (to CONNECT, or to a plain http request). */
+static void
+proxy_refused(struct fetch *f)
+{
+	long code = 0;
+
+	curl_easy_getinfo(f->c, CURLINFO_HTTP_CONNECTCODE, &code);
+	if (code == 407 || f->status == 407)
+		errx(EXIT_NOPERM, "HTTP 407: the proxy refused its credentials "
+		    "(the user and password in https_proxy)");
+}
+
 /* Send a request; request_end waits for its answer. */
 static void
 request_start(struct fetch *f, const char *url, int attempt)
@@ -494,6 +506,7 @@ get_page(struct fetch *f, const char *url, int *attempt, int started)
 		rc = request_end(f);
 		if (f->resp.header_too_long)
 			header_too_long(f);
+		proxy_refused(f);
 		if (f->resp.too_many_headers)
 			errx(EXIT_REFUSED, "%s: more than 1000 response "
 			    "headers: not an Okta API answer", f->base);
@@ -722,6 +735,7 @@ check(struct fetch *f, const char *url)
 	rc = request_end(f);
 	if (f->resp.header_too_long)
 		header_too_long(f);
+	proxy_refused(f);
 	switch (rc) {
 	case CURLE_OK:
 		break;
