@@ -199,8 +199,10 @@ redact(char *s, size_t cap)
 	if (s == NULL || cap == 0)
 		return;
 	len = strlen(s);
+	if (len == 0)
+		return;
 	redact_buf(&b, s, len);
-	if (b.len != len || memcmp(b.p, s, len) != 0) {
+	if (b.p != NULL && (b.len != len || memcmp(b.p, s, len) != 0)) {
 		n = b.len < cap - 1 ? b.len : cap - 1;
 		memcpy(s, b.p, n);
 		s[n] = '\0';
