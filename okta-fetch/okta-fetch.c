@@ -496,6 +496,7 @@ static void
 get_page(struct fetch *f, const char *url, int *attempt, int started)
 {
 	char why[600];
+	const char *m;
 	enum http_verdict v;
 	CURLcode rc;
 
@@ -531,15 +532,19 @@ get_page(struct fetch *f, const char *url, int *attempt, int started)
 				errx(EXIT_REFUSED, "HTTP 404 %s: no Devices API "
 				    "here; it exists only on Okta Identity "
 				    "Engine orgs", okta_error(f));
-			errx(EXIT_REFUSED, "HTTP %ld %s", f->status,
-			    okta_error(f));
+			m = okta_error(f);
+			errx(EXIT_REFUSED, "HTTP %ld%s%s", f->status,
+			    *m ? " " : "", m);
 		}
 		if (rc != CURLE_OK)
 			snprintf(why, sizeof(why), "%s",
 			    http_errstr(rc, f->errbuf));
-		else
-			snprintf(why, sizeof(why), "HTTP %ld %s", f->status,
-			    okta_error(f));
+		else {
+			/* An empty body: no dangling blank before the ':'. */
+			m = okta_error(f);
+			snprintf(why, sizeof(why), "HTTP %ld%s%s", f->status,
+			    *m ? " " : "", m);
+		}
 		retry_wait(f, why, *attempt);
 	}
 }

@@ -144,3 +144,16 @@ no_leak() {
 	grep -q '"proxy_auth": "Basic"' "$BATS_TEST_TMPDIR/proxy.log" ||
 		flunk "the proxy never saw credentials: $(cat "$BATS_TEST_TMPDIR/proxy.log")"
 }
+
+@test "HTTP/2: a 70 KiB Link line is read, every page followed" {
+	need_node
+	local n
+	h2 --generate 450 --link-pad 71680
+	fetch -u "$H2_URL" -vv
+	[ "$status" -eq 0 ] || flunk "exit $status"
+	n=$(grep -c '"id":"guo' <<<"$output")
+	[ "$n" -eq 450 ] || flunk "$n devices"
+	grep -Eq '^okta-fetch: \* (ALPN: server accepted h2|using HTTP/2)' <<<"$stderr" ||
+		flunk "not HTTP/2"
+	grep -Eq '^okta-fetch: 450 devices, 3 pages' <<<"$stderr" || flunk "no summary of 3 pages"
+}
