@@ -148,9 +148,11 @@ int	 stats_exit(int);
 
 /* secret.c: values that must never be printed.  redact() masks every
  * remembered value, and the credential headers and URL userinfo, in a
- * NUL-terminated text of the given size, in place. */
+ * NUL-terminated text of the given size, in place; redact_buf() appends
+ * the redacted form of any bytes to a buffer. */
 void	 secret_remember(const char *);
 void	 secret_forget_all(void);
 void	 redact(char *, size_t);
+void	 redact_buf(struct buf *, const char *, size_t);
 
 #endif

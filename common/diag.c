@@ -39,6 +39,8 @@ vdiag(const char *fmt, va_list ap, int errnum)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		msg[0] = '\0';
+	/* Every message may quote a server or a URL: one redaction for all. */
+	redact(msg, sizeof(msg));
 	if (progress_line) {
 		fputs("\r\033[K", fp);
 		progress_line = 0;

@@ -25,6 +25,7 @@
 
 static void	http_trace(CURL *);
 static void	http_sanitize(char *);
+static void	remember_proxy(void);
 
 /* Loopback hosts, the only ones plain http:// may name (for tests). */
 static int
@@ -186,41 +187,64 @@ http_easy(const struct http_opts *opt)
 		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, opt->max_body);
 	if (opt->user_agent != NULL)
 		curl_easy_setopt(c, CURLOPT_USERAGENT, opt->user_agent);
+	remember_proxy();
 	if (verbosity >= 3)
 		http_trace(c);
 	return c;
 }
 
-/* curl's own trace, at -vvv, with every credential blanked out. */
+/* Print one trace line: redacted whole, then cleaned of control bytes. */
+static void
+trace_line(curl_infotype type, struct buf *line)
+{
+	const char *dir = type == CURLINFO_HEADER_IN ? "<" :
+	    type == CURLINFO_HEADER_OUT ? ">" : "*";
+	struct buf out = { 0 };
+
+	while (line->len > 0 && (line->p[line->len - 1] == '\n' ||
+	    line->p[line->len - 1] == '\r'))
+		line->len--;
+	if (line->len > 0) {
+		redact_buf(&out, line->p, line->len);
+		buf_addc(&out, '\0');
+		http_sanitize(out.p);
+		fprintf(stderr, "%s: %s %s\n", progname, dir, out.p);
+		explicit_bzero(out.p, out.len);
+		buf_free(&out);
+	}
+	explicit_bzero(line->p, line->len);
+	line->len = 0;
+}
+
+/*
+ * curl's own trace, at -vvv, with every credential blanked out.  A line
+ * is redacted only once it is whole: a header that curl hands over in two
+ * pieces must not have its second half printed without its name.
+ */
 static int
 trace_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 {
-	const char *dir;
-	char line[1024];
-	size_t i = 0, n;
+	static struct buf line;
+	static curl_infotype ltype = CURLINFO_TEXT;
+	const char *nl;
+	size_t n;
 
 	(void)c;
 	(void)arg;
-	switch (type) {
-	case CURLINFO_TEXT:		dir = "*"; break;
-	case CURLINFO_HEADER_IN:	dir = "<"; break;
-	case CURLINFO_HEADER_OUT:	dir = ">"; break;
-	default:			return 0;
-	}
-	while (i < size) {
-		n = 0;
-		while (i + n < size && data[i + n] != '\n')
-			n++;
-		if (n > 0 && data[i + n - 1] == '\r')
-			snprintf(line, sizeof(line), "%.*s", (int)(n - 1),
-			    data + i);
-		else
-			snprintf(line, sizeof(line), "%.*s", (int)n, data + i);
-		redact(line, sizeof(line));
-		http_sanitize(line);
-		if (*line != '\0')
-			fprintf(stderr, "%s: %s %s\n", progname, dir, line);
-		i += n + 1;
+	if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN &&
+	    type != CURLINFO_HEADER_OUT)
+		return 0;
+	if (line.len > 0 && type != ltype)
+		trace_line(ltype, &line);
+	ltype = type;
+	while (size > 0) {
+		nl = memchr(data, '\n', size);
+		n = nl != NULL ? (size_t)(nl - data) + 1 : size;
+		buf_add(&line, data, n);
+		if (nl != NULL)
+			trace_line(type, &line);
+		data += n;
+		size -= n;
 	}
 	return 0;
 }
@@ -232,6 +256,37 @@ http_trace(CURL *c)
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 }
 
+/*
+ * The credentials of a proxy named in the environment are secrets too:
+ * curl's trace and messages may name the proxy's URL.
+ */
+static void
+remember_proxy(void)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY",
+	    "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", NULL };
+	const char *v;
+	char *part;
+	CURLU *u;
+
+	for (const char *const *var = vars; *var != NULL; var++) {
+		if ((v = getenv(*var)) == NULL || *v == '\0' ||
+		    (u = curl_url()) == NULL)
+			continue;
+		if (curl_url_set(u, CURLUPART_URL, v, CURLU_GUESS_SCHEME |
+		    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+			for (int dec = 0; dec < 2; dec++) {
+				if (curl_url_get(u, CURLUPART_PASSWORD, &part,
+				    dec ? CURLU_URLDECODE : 0) == CURLUE_OK) {
+					secret_remember(part);
+					curl_free(part);
+				}
+			}
+		}
+		curl_url_cleanup(u);
+	}
+}
+
 /* Add "Authorization: SCHEME TOKEN" to a header list. */
 struct curl_slist *
 http_auth(struct curl_slist *list, const char *scheme, const char *token)
@@ -240,6 +295,8 @@ http_auth(struct curl_slist *list, const char *scheme, const char *token)
 	size_t n = strlen(scheme) + strlen(token) + 17;
 	char *h = xmalloc(n);
 
+	/* Whatever goes out as a credential is never printed back. */
+	secret_remember(token);
 	snprintf(h, n, "Authorization: %s %s", scheme, token);
 	if ((l = curl_slist_append(list, h)) == NULL)
 		errx(EXIT_TEMPFAIL, "curl_slist_append: out of memory");
@@ -410,7 +467,7 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 {
 	struct http_resp *r = arg;
 	size_t n = size * nitems;
-	char line[8192];
+	char small[1024], *line;
 	const char *v;
 	char *nx;
 	int got;
@@ -431,9 +488,12 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		r->too_many_headers = 1;
 		return 0;
 	}
-	/* Header lines longer than this matter to nobody here. */
-	if (n >= sizeof(line))
-		return n;
+	/* A line too long is not skipped: it may be the next link. */
+	if (n > HTTP_HEADER_MAX) {
+		r->header_too_long = n;
+		return 0;
+	}
+	line = n < sizeof(small) ? small : xmalloc(n + 1);
 	memcpy(line, data, n);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
@@ -482,6 +542,8 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		    (int)sizeof(r->request_id) - 1, v);
 		http_sanitize(r->request_id);
 	}
+	if (line != small)
+		free(line);
 	return size * nitems;
 }
 
@@ -587,12 +649,17 @@ backoff_ms(int attempt)
 	return (int64_t)(rng() % (uint64_t)(ceil + 1));
 }
 
-/* curl's detailed message when it has one. */
+/* curl's detailed message when it has one, redacted: it may name a URL. */
 const char *
 http_errstr(CURLcode rc, const char *errbuf)
 {
-	return errbuf != NULL && *errbuf != '\0' ? errbuf :
-	    curl_easy_strerror(rc);
+	static char msg[2 * CURL_ERROR_SIZE];
+
+	snprintf(msg, sizeof(msg), "%s", errbuf != NULL && *errbuf != '\0' ?
+	    errbuf : curl_easy_strerror(rc));
+	redact(msg, sizeof(msg));
+	http_sanitize(msg);
+	return msg;
 }
 
 /* Replace control characters: remote text must not drive the terminal. */
@@ -606,7 +673,9 @@ http_sanitize(char *s)
 
 /*
  * The API's own words from an error body: Okta's errorCode/errorSummary,
- * or Sekoia's code/message; a short, cleaned excerpt otherwise.
+ * or Sekoia's code/message; a short, cleaned excerpt otherwise.  The text
+ * is redacted whole before it is cut to size, so that a secret the server
+ * echoed cannot lose its end to the cut and its start to the reader.
  */
 void
 http_api_error(const char *body, size_t len, char *out, size_t outlen)
@@ -615,33 +684,48 @@ http_api_error(const char *body, size_t len, char *out, size_t outlen)
 	struct json_object *o = NULL, *a, *b;
 	const char *ka[] = { "errorCode", "code" };
 	const char *kb[] = { "errorSummary", "message" };
+	struct buf t = { 0 }, r = { 0 };
+	size_t max;
 
-	*out = '\0';
-	if (body == NULL || len == 0 || outlen == 0)
+	if (outlen == 0)
 		return;
+	*out = '\0';
+	max = outlen - 1;
+	if (body == NULL || len == 0)
+		return;
+	if (len > 65536)
+		len = 65536;
 	if ((tok = json_tokener_new()) != NULL) {
-		o = json_tokener_parse_ex(tok, body, (int)(len > 65536 ? 65536 : len));
+		o = json_tokener_parse_ex(tok, body, (int)len);
 		json_tokener_free(tok);
 	}
 	if (o != NULL && json_object_is_type(o, json_type_object)) {
-		for (int i = 0; i < 2 && *out == '\0'; i++) {
+		for (int i = 0; i < 2 && t.len == 0; i++) {
 			a = b = NULL;
 			json_object_object_get_ex(o, ka[i], &a);
 			json_object_object_get_ex(o, kb[i], &b);
-			if (a != NULL && b != NULL)
-				snprintf(out, outlen, "%s: %s",
-				    json_object_get_string(a),
-				    json_object_get_string(b));
-			else if (b != NULL || a != NULL)
-				snprintf(out, outlen, "%s",
-				    json_object_get_string(b ? b : a));
+			if (a != NULL && b != NULL) {
+				buf_adds(&t, json_object_get_string(a));
+				buf_adds(&t, ": ");
+				buf_adds(&t, json_object_get_string(b));
+			} else if (b != NULL || a != NULL)
+				buf_adds(&t, json_object_get_string(b ? b : a));
 		}
 	}
 	json_object_put(o);
-	if (*out == '\0')
-		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
+	if (t.len == 0) {
+		buf_add(&t, body, len);
+		max = max < 200 ? max : 200;
+	}
+	redact_buf(&r, t.p, t.len);
+	buf_addc(&r, '\0');
+	snprintf(out, outlen, "%.*s", (int)(r.len - 1 < max ? r.len - 1 : max),
+	    r.p);
 	http_sanitize(out);
-	redact(out, outlen);
+	explicit_bzero(t.p, t.len);
+	explicit_bzero(r.p, r.len);
+	buf_free(&t);
+	buf_free(&r);
 	/* "...requests.": the caller's own punctuation follows. */
 	len = strlen(out);
 	while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))

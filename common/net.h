@@ -39,6 +39,7 @@ int	 http_option(int, const char *, struct http_opts *);
 CURL	*http_easy(const struct http_opts *);
 
 #define RATE_UNSET	(-1LL)
+#define HTTP_HEADER_MAX	(96 * 1024)	/* longest header line accepted */
 struct http_resp {
 	long		 status;
 	long long	 rl_limit, rl_remaining, rl_reset; /* smallest seen */
@@ -50,6 +51,7 @@ struct http_resp {
 	char		 request_id[128];
 	int		 headers_seen;	/* in the final header block */
 	int		 too_many_headers;
+	size_t		 header_too_long; /* the length of one, or 0 */
 };
 void	 http_resp_reset(struct http_resp *);
 void	 http_resp_free(struct http_resp *);

@@ -27,12 +27,41 @@
 
 static const char usage_text[] =
     "usage: okta-fetch [-qv] [-u base_url] [-l limit] [-s search] [-e user|userSummary]\n"
-    "                  [--since TIME] [--state FILE] [--max-retries N] [--max-wait SEC]\n"
-    "                  [--timeout SEC] [--cacert FILE]\n"
-    "       okta-fetch --check [-qv] [-u base_url] [--timeout SEC] [--cacert FILE]\n"
-    "       okta-fetch --commit FILE\n";
+    "                  [--since TIME] [--state FILE] [--stats FILE] [--max-retries N]\n"
+    "                  [--max-wait SEC] [--timeout SEC] [--cacert FILE]\n"
+    "       okta-fetch --check [-qv] [-u base_url] [--stats FILE] [--timeout SEC]\n"
+    "                  [--cacert FILE]\n"
+    "       okta-fetch --commit FILE [--stats FILE]\n";
 
-enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK };
+static const char help_text[] =
+    "\noptions:\n"
+    "  -u base_url        the org URL, https://ORG.okta.com (else OKTA_BASE_URL)\n"
+    "  -l limit           devices per page, 1 to 200 (default 200)\n"
+    "  -s search          an Okta search expression, sent as search=\n"
+    "  -e user|userSummary  embed each device's users (expand=)\n"
+    "  -q                 errors only\n"
+    "  -v                 a line per page; -vv: the HTTP trace, secrets masked\n"
+    "  --since TIME       only devices changed after TIME (RFC 3339, or a date)\n"
+    "  --state FILE       from FILE's mark; the new mark to FILE.next\n"
+    "  --commit FILE      promote FILE.next to FILE\n"
+    "  --check            test the org URL and the credentials, print a verdict\n"
+    "  --stats FILE       at exit, the counters and exit status as JSON in FILE\n"
+    "  --max-retries N    retries of a failed request (default 5)\n"
+    "  --max-wait SEC     the longest wait a server may ask for (default 300)\n"
+    "  --timeout SEC      the longest a request may take (default 30)\n"
+    "  --cacert FILE      CA certificates to trust besides the system's\n"
+    "  -h, --help         this text\n"
+    "  -V, --version      the version\n"
+    "\nenvironment:\n"
+    "  OKTA_BASE_URL      the org URL (or OKTA_CLIENT_ORGURL)\n"
+    "  OKTA_API_TOKEN     an API token, sent as SSWS (or OKTA_CLIENT_TOKEN)\n"
+    "  OKTA_ACCESS_TOKEN  an OAuth access token, sent as Bearer\n"
+    "  VAR_FILE           a secret read from a file instead (preferred)\n"
+    "  https_proxy        a proxy (also HTTPS_PROXY, ALL_PROXY)\n"
+    "  no_proxy           hosts reached without the proxy\n"
+    "\nSee okta-fetch(1).\n";
+
+enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_STATS };
 
 struct fetch {
 	/* configuration */
@@ -65,7 +94,11 @@ struct fetch {
 	char		**cursors;
 	size_t		 ncursors;
 	unsigned long	 devices, pages, retries;
+	double		 seconds;	/* for --stats, kept current */
 	int64_t		 mark;		/* largest lastUpdated printed */
+	int64_t		 start_ms;	/* the run's start by Okta's clock */
+	int64_t		 page_ms;	/* the Date of the page being read */
+	int		 future_told;	/* a lastUpdated past Okta's clock */
 	int64_t		 t0;
 	int		 live;		/* a live counter on the terminal */
 };
@@ -90,11 +123,56 @@ summary(void)
 	    run_complete ? "" : ": the listing is INCOMPLETE");
 }
 
+/* --help on stdout, 0; after a usage error, the synopsis on stderr, 64. */
 static void NORETURN
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status);
+	if (status == 0) {
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		exit(fshut(stdout, "stdout") == 0 ? 0 : EXIT_TEMPFAIL);
+	}
+	fputs(usage_text, stderr);
+	exit(stats_exit(status));
+}
+
+static void
+tick(struct fetch *f)
+{
+	f->seconds = (mono_ms() - f->t0) / 1000.0;
+}
+
+/*
+ * Take a device's lastUpdated into the mark, which never goes past the
+ * run's start by Okta's clock: a device stamped in the future (a clock
+ * fault at Okta, a bad fixture) would otherwise become the mark, and
+ * every later incremental run would find nothing.  Said once, when the
+ * stamp is later than the Date of the very answer that carried it.
+ */
+static void
+take_mark(struct fetch *f, long dev, int64_t ms)
+{
+	const struct jdoc *d = &f->doc;
+	char when[64], start[64];
+	long id;
+
+	if (ms > f->page_ms + 1000 && !f->future_told) {
+		f->future_told = 1;
+		id = jmember(d, dev, "id");
+		iso8601_fmt(ms, when);
+		iso8601_fmt(f->start_ms, start);
+		info("device %.*s: lastUpdated %s is later than Okta's own "
+		    "clock; the mark stops at the run's start, %s",
+		    id >= 0 && d->t[id].type == J_STRING ?
+		    (int)(d->t[id].end - d->t[id].start > 66 ? 66 :
+		    d->t[id].end - d->t[id].start) : 9,
+		    id >= 0 && d->t[id].type == J_STRING ?
+		    d->s + d->t[id].start : "(no id)", when, start);
+	}
+	if (ms > f->start_ms)
+		ms = f->start_ms;
+	if (ms > f->mark)
+		f->mark = ms;
 }
 
 /* CURLOPT_WRITEFUNCTION: keep the body (an error body only in part). */
@@ -166,8 +244,8 @@ print_page(struct fetch *f)
 			s = d->s + d->t[lu].start + 1;
 			n = d->t[lu].end - d->t[lu].start - 2;
 		}
-		if (iso8601_ms(s, n, &ms) == 0 && ms > f->mark)
-			f->mark = ms;
+		if (iso8601_ms(s, n, &ms) == 0)
+			take_mark(f, i, ms);
 		free(dec);
 		dec = NULL;
 	}
@@ -177,36 +255,88 @@ print_page(struct fetch *f)
 		err(EXIT_TEMPFAIL, "stdout");
 }
 
-/* The "after" cursor of a next link, or the whole URL when it has none. */
-static char *
-cursor_of(const char *url)
+static int
+hexval(char c)
 {
-	const char *q = strchr(url, '?'), *a;
-	size_t n;
-
-	for (a = q; a != NULL; a = strchr(a + 1, '&'))
-		if (strncmp(a + 1, "after=", 6) == 0) {
-			a += 7;
-			n = strcspn(a, "&#");
-			return xstrndup(a, n);
-		}
-	return xstrdup(url);
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
+/*
+ * The "after" cursor of a next link, percent-decoded: 1 with *out
+ * allocated, 0 when it has none (or an empty one), -1 when it has two.
+ */
 static int
-cursor_seen(struct fetch *f, const char *url)
+cursor_of(const char *url, char **out)
 {
-	char *c = cursor_of(url);
+	const char *q = strchr(url, '?'), *a, *v;
+	struct buf b = { 0 };
+	size_t n;
+	int found = 0;
+
+	*out = NULL;
+	for (a = q; a != NULL; a = strchr(a + 1, '&')) {
+		if (strncmp(a + 1, "after=", 6) != 0)
+			continue;
+		if (found++) {
+			free(b.p);
+			return -1;
+		}
+		v = a + 7;
+		n = strcspn(v, "&#");
+		for (size_t i = 0; i < n; i++) {
+			int hi, lo;
+
+			if (v[i] == '%' && i + 2 < n &&
+			    (hi = hexval(v[i + 1])) >= 0 &&
+			    (lo = hexval(v[i + 2])) >= 0) {
+				buf_addc(&b, (char)(hi << 4 | lo));
+				i += 2;
+			} else
+				buf_addc(&b, v[i]);
+		}
+	}
+	if (b.len == 0) {
+		free(b.p);
+		return 0;
+	}
+	buf_addc(&b, '\0');
+	*out = b.p;
+	return 1;
+}
+
+/*
+ * A next link must carry an after cursor never seen before in this run:
+ * NULL when it does (and it is remembered), else why not.  A link without
+ * one could be page 1 again with a parameter that changes each time.
+ */
+static const char *
+cursor_check(struct fetch *f, const char *url)
+{
+	char *c;
 	size_t i;
 
+	switch (cursor_of(url, &c)) {
+	case 0:
+		return "the next link has no after cursor; stopping rather "
+		    "than paging forever";
+	case -1:
+		return "the next link has two after cursors";
+	}
 	for (i = 0; i < f->ncursors; i++)
 		if (strcmp(f->cursors[i], c) == 0) {
 			free(c);
-			return 1;
+			return "the next link repeats a cursor already seen; "
+			    "stopping a loop";
 		}
 	f->cursors = xrealloc(f->cursors, (f->ncursors + 1) * sizeof(char *));
 	f->cursors[f->ncursors++] = c;
-	return 0;
+	return NULL;
 }
 
 /* Forget the cursor seen last: its page is to be fetched again. */
@@ -241,6 +371,27 @@ auth_failure(struct fetch *f)
 	errx(EXIT_NOPERM, "HTTP 403 %s: the token may not read devices; an "
 	    "OAuth token needs the okta.devices.read scope, an API token an "
 	    "admin role that can read devices", m);
+}
+
+static void NORETURN
+header_too_long(struct fetch *f)
+{
+	errx(EXIT_REFUSED, "page %lu: a response header line of more than "
+	    "%d KiB (%zu bytes or more): not read, and the listing cannot "
+	    "go on without it (a very long -s search?)", f->pages + 1,
+	    HTTP_HEADER_MAX / 1024, f->resp.header_too_long);
+}
+
+/* 407, from a proxy (to CONNECT, or to a plain http request). */
+static void
+proxy_refused(struct fetch *f)
+{
+	long code = 0;
+
+	curl_easy_getinfo(f->c, CURLINFO_HTTP_CONNECTCODE, &code);
+	if (code == 407 || f->status == 407)
+		errx(EXIT_NOPERM, "HTTP 407: the proxy refused its credentials "
+		    "(the user and password in https_proxy)");
 }
 
 /* Send a request; request_end waits for its answer. */
@@ -301,6 +452,11 @@ request_end(struct fetch *f)
 	curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &f->status);
 	f->resp.status = f->status;
 	snprintf(f->rid, sizeof(f->rid), "%s", f->resp.request_id);
+	/* The run starts, by Okta's clock, at the Date of its first answer. */
+	if (f->start_ms == 0 && f->status != 0)
+		f->start_ms = f->resp.date ? (int64_t)f->resp.date * 1000 :
+		    now_ms();
+	tick(f);
 	return rc;
 }
 
@@ -328,6 +484,7 @@ retry_wait(struct fetch *f, const char *why, int attempt)
 	info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0, left,
 	    left == 1 ? "retry" : "retries");
 	sleep_ms(wait, NULL);
+	tick(f);
 }
 
 /*
@@ -339,6 +496,7 @@ static void
 get_page(struct fetch *f, const char *url, int *attempt, int started)
 {
 	char why[600];
+	const char *m;
 	enum http_verdict v;
 	CURLcode rc;
 
@@ -347,6 +505,9 @@ get_page(struct fetch *f, const char *url, int *attempt, int started)
 			request_start(f, url, *attempt);
 		started = 0;
 		rc = request_end(f);
+		if (f->resp.header_too_long)
+			header_too_long(f);
+		proxy_refused(f);
 		if (f->resp.too_many_headers)
 			errx(EXIT_REFUSED, "%s: more than 1000 response "
 			    "headers: not an Okta API answer", f->base);
@@ -371,15 +532,19 @@ get_page(struct fetch *f, const char *url, int *attempt, int started)
 				errx(EXIT_REFUSED, "HTTP 404 %s: no Devices API "
 				    "here; it exists only on Okta Identity "
 				    "Engine orgs", okta_error(f));
-			errx(EXIT_REFUSED, "HTTP %ld %s", f->status,
-			    okta_error(f));
+			m = okta_error(f);
+			errx(EXIT_REFUSED, "HTTP %ld%s%s", f->status,
+			    *m ? " " : "", m);
 		}
 		if (rc != CURLE_OK)
 			snprintf(why, sizeof(why), "%s",
 			    http_errstr(rc, f->errbuf));
-		else
-			snprintf(why, sizeof(why), "HTTP %ld %s", f->status,
-			    okta_error(f));
+		else {
+			/* An empty body: no dangling blank before the ':'. */
+			m = okta_error(f);
+			snprintf(why, sizeof(why), "HTTP %ld%s%s", f->status,
+			    *m ? " " : "", m);
+		}
 		retry_wait(f, why, *attempt);
 	}
 }
@@ -407,6 +572,7 @@ pace(struct fetch *f)
 	info("rate limit reached: pausing %.0f s until the window resets",
 	    wait / 1000.0);
 	sleep_ms(wait, NULL);
+	tick(f);
 }
 
 static char *
@@ -471,14 +637,14 @@ write_atomic(const char *path, const char *text)
 	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
 		warn("%s", tmp);
 		unlink(tmp);
-		exit(EXIT_TEMPFAIL);
+		exit(stats_exit(EXIT_TEMPFAIL));
 	}
 	fchmod(fd, 0644);
 	close(fd);
 	if (rename(tmp, path) == -1) {
 		warn("rename %s", path);
 		unlink(tmp);
-		exit(EXIT_TEMPFAIL);
+		exit(stats_exit(EXIT_TEMPFAIL));
 	}
 	/* The rename itself must reach the disk. */
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -529,7 +695,7 @@ configure(struct fetch *f, const char *url_opt)
 	if (url_opt != NULL)
 		url = xstrdup(url_opt);
 	else if (env_first(url_vars, &url, &used) < 0)
-		exit(EXIT_CONFIG);
+		exit(stats_exit(EXIT_CONFIG));
 	if (url == NULL)
 		errx(EXIT_CONFIG, "no Okta org URL: set OKTA_BASE_URL (e.g. "
 		    "https://acme.okta.com) or use -u");
@@ -546,7 +712,7 @@ configure(struct fetch *f, const char *url_opt)
 
 	if (env_first(api_vars, &api, &used) < 0 ||
 	    env_first(oauth_vars, &oauth, &used) < 0)
-		exit(EXIT_CONFIG);
+		exit(stats_exit(EXIT_CONFIG));
 	if (api != NULL && oauth != NULL)
 		errx(EXIT_CONFIG, "both an API token (OKTA_API_TOKEN) and an "
 		    "access token (OKTA_ACCESS_TOKEN) are set: keep one");
@@ -555,6 +721,7 @@ configure(struct fetch *f, const char *url_opt)
 		    "OKTA_API_TOKEN_FILE (an API token), or OKTA_ACCESS_TOKEN "
 		    "(an OAuth access token with scope okta.devices.read)");
 	f->token = api ? api : oauth;
+	secret_remember(f->token);	/* before anything can print it */
 	f->scheme = api ? "SSWS" : "Bearer";
 	/* A header line with a newline in it would smuggle headers. */
 	if (strpbrk(f->token, "\r\n") != NULL)
@@ -571,6 +738,9 @@ check(struct fetch *f, const char *url)
 
 	request_start(f, url, 0);
 	rc = request_end(f);
+	if (f->resp.header_too_long)
+		header_too_long(f);
+	proxy_refused(f);
 	switch (rc) {
 	case CURLE_OK:
 		break;
@@ -637,19 +807,28 @@ main(int argc, char *argv[])
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "commit", required_argument, NULL, OPT_COMMIT },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "stats", required_argument, NULL, OPT_STATS },
 		HTTP_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fetch f;
-	const char *url_opt = NULL, *commit = NULL;
+	const struct stat_field fields[] = {
+		{ "devices", &f.devices, NULL },
+		{ "pages", &f.pages, NULL },
+		{ "retries", &f.retries, NULL },
+		{ "seconds", NULL, &f.seconds },
+		{ NULL, NULL, NULL }
+	};
+	const char *url_opt = NULL, *commit = NULL, *stats = NULL;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
 	int c, attempt = 0;
 
 	setprogname(argv);
 	memset(&f, 0, sizeof(f));
+	f.t0 = mono_ms();
 	f.limit = LIMIT_MAX;
 	f.hopt.max_retries = 5;
 	f.hopt.max_wait_ms = 300 * 1000;
@@ -709,18 +888,27 @@ main(int argc, char *argv[])
 		case OPT_CHECK:
 			f.check = 1;
 			break;
+		case OPT_STATS:
+			stats = optarg;
+			break;
 		default:
 			if (!http_option(c, optarg, &f.hopt))
 				usage(EXIT_USAGE);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		warnx("unexpected argument: %s", argv[optind]);
 		usage(EXIT_USAGE);
+	}
+	/* main's f outlives every stats_exit: from errx, or main's return. */
+	if (stats != NULL)
+		stats_open(stats, fields);
 	if (commit != NULL) {
 		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
 		    f.check || f.limit != LIMIT_MAX)
-			errx(EXIT_USAGE, "--commit takes no option but -q and -v");
-		return commit_mark(commit);
+			errx(EXIT_USAGE, "--commit takes no option but -q, -v "
+			    "and --stats");
+		return stats_exit(commit_mark(commit));
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))
 		errx(EXIT_USAGE, "--check takes only -u, -q, -v, --timeout "
@@ -784,7 +972,6 @@ main(int argc, char *argv[])
 		c = check(&f, url);
 		goto done;
 	}
-	cursor_seen(&f, url);
 	get_page(&f, url, &attempt, 0);
 	for (;;) {
 		struct buf swap = f.page;
@@ -801,6 +988,7 @@ main(int argc, char *argv[])
 		f.body = swap;
 		f.next = f.resp.link_next;
 		f.resp.link_next = NULL;
+		f.page_ms = f.resp.date ? (int64_t)f.resp.date * 1000 : now_ms();
 		if (f.resp.link_bad)
 			linkerr = "a Link header that cannot be parsed; stopping "
 			    "rather than missing pages";
@@ -808,9 +996,9 @@ main(int argc, char *argv[])
 			linkerr = "the next link points outside the org's "
 			    "origin; not followed, so the token stays with "
 			    "the org";
-		else if (f.next != NULL && cursor_seen(&f, f.next))
-			linkerr = "the next link repeats a cursor already seen; "
-			    "stopping a loop";
+		else if (f.next != NULL &&
+		    (linkerr = cursor_check(&f, f.next)) != NULL)
+			;
 		else if (f.next != NULL) {
 			pace(&f);
 			request_start(&f, f.next, 0);
@@ -841,6 +1029,10 @@ main(int argc, char *argv[])
 		f.pages++;
 		print_page(&f);
 		progress(&f, remaining);
+		if (linkerr != NULL && f.next != NULL)
+			errx(EXIT_REFUSED, "page %lu: %s (%s://%s:%ld): %.300s",
+			    f.pages, linkerr, f.origin.scheme, f.origin.host,
+			    f.origin.port, f.next);
 		if (linkerr != NULL)
 			errx(EXIT_REFUSED, "page %lu: %s (%s://%s:%ld)", f.pages,
 			    linkerr, f.origin.scheme, f.origin.host,
@@ -852,6 +1044,16 @@ main(int argc, char *argv[])
 		f.next = NULL;
 		attempt = 0;
 		get_page(&f, url, &attempt, 1);
+	}
+	if (f.state != NULL && f.mark > f.start_ms && f.start_ms != 0) {
+		char was[64];
+
+		/* A mark from an earlier run already in the future. */
+		iso8601_fmt(f.mark, was);
+		iso8601_fmt(f.start_ms, stamp);
+		info("%s: the mark %s is later than Okta's own clock; set back "
+		    "to the run's start, %s", f.state, was, stamp);
+		f.mark = f.start_ms;
 	}
 	if (f.state != NULL && f.mark != INT64_MIN) {
 		iso8601_fmt(f.mark, stamp);
@@ -883,6 +1085,7 @@ done:
 		free(f.cursors[i]);
 	free(f.cursors);
 	if (fshut(stdout, "stdout") == -1)
-		return EXIT_TEMPFAIL;
-	return c;
+		c = EXIT_TEMPFAIL;
+	tick(&f);
+	return stats_exit(c);
 }

@@ -154,16 +154,14 @@ expect_summary() {
 		flunk "the last stderr line is not the summary '$1 devices, $2 pages, $3 retries, S s'"
 }
 
-# settle_log [FILE]: the stand-in logs a request just after answering it;
-# wait until the log stops growing.
-settle_log() {
-	local f=${1:-$OKTA_LOG} a b
-	b=$(count_lines "$f")
-	while :; do
-		sleep 0.05
-		a=$b
-		b=$(count_lines "$f")
-		[ "$a" = "$b" ] && break
+# wait_log N [FILE]: wait (10 s at most) until the log holds N requests.
+# The stand-in logs a request before it answers, so every request
+# okta-fetch had an answer to is there when okta-fetch has exited; one it
+# dropped unanswered (a page asked for ahead) may be logged a little later.
+wait_log() {
+	local f=${2:-$OKTA_LOG} deadline=$((SECONDS + 10))
+	while [ "$(count_lines "$f")" -lt "$1" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.02
 	done
 }
 
@@ -175,7 +173,6 @@ settle_log() {
 # without "after", keys sorted, values decoded.
 reqs() {
 	local f=${1:-$OKTA_LOG}
-	settle_log "$f"
 	[ -f "$f" ] || return 0
 	python3 -c 'import json, sys
 prev, conns = None, []
@@ -193,6 +190,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 # expect_reqs EXPECTED [FILE]: reqs gives exactly EXPECTED.
 expect_reqs() {
 	local got
+	[ -z "$1" ] || wait_log "$(wc -l <<<"$1")" "${2:-$OKTA_LOG}"
 	got=$(reqs "${2:-$OKTA_LOG}")
 	[ "$got" = "$1" ] ||
 		flunk "request log differs" "--- expected" "$1" "--- actual" "$got"
@@ -502,6 +500,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_summary 450 3 2
 	[[ ${stderr_lines[0]} =~ 500 ]] || flunk "the first retry line does not name 500"
 	[[ ${stderr_lines[1]} =~ 503 ]] || flunk "the second retry line does not name 503"
+	wait_log 5
 	[ "$(reqs | cut -d' ' -f1,3)" = "200 +
 500 +
 200 =
@@ -515,6 +514,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_status 0
 	expect_devices 450
 	expect_summary 450 3 1
+	wait_log 4
 	[ "$(reqs | cut -d' ' -f1,3)" = "200 +
 200 +
 200 =
@@ -529,6 +529,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_summary 450 3 1
 	# Page 3 was asked for while page 2 was read; page 2 cut short, that
 	# request is dropped, page 2 asked again (a retry), then page 3.
+	wait_log 5
 	[ "$(reqs | wc -l)" -eq 5 ] || flunk "requests: $(reqs)"
 	[ "$(reqs | sed -n 4p | cut -d' ' -f4,5)" = "R 1" ] || flunk "requests: $(reqs)"
 	[ "$(reqs | sed -n 2p | cut -d' ' -f7-)" = "$(reqs | sed -n 4p | cut -d' ' -f7-)" ] ||
@@ -547,6 +548,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	stderr_count 'giving up' 1
 	[[ ${stderr_lines[2]} =~ giving\ up ]] || flunk "the last line does not say giving up"
 	expect_retries_left 2
+	wait_log 3
 	[ "$(reqs | cut -d' ' -f1,3)" = "503 +
 503 =
 503 =" ] || flunk "requests: $(reqs)"
@@ -562,6 +564,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	# The summary still comes, and says the listing is not whole.
 	stderr_has '200 devices, 1 page, 0 retries'
 	stderr_has 'the listing is INCOMPLETE'
+	wait_log 2
 	[ "$(reqs | cut -d' ' -f1)" = "200
 503" ] || flunk "requests: $(reqs)"
 }
@@ -811,6 +814,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	stderr_prefixed
 	[ ! -e "$d/state.next" ] || flunk "state.next exists after a failed run: $(cat "$d/state.next")"
 	[ "$(cat "$d/state")" = "$old" ] || flunk "a failed run moved the state file"
+	wait_log 3
 	[ "$(reqs | cut -d' ' -f1,7-)" = '200 limit=200
 503 limit=200
 503 limit=200&search=lastUpdated gt "2025-01-01T02:55:00.000Z"' ] || flunk "requests: $(reqs)"
@@ -893,6 +897,7 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_devices 450
 	[[ $output$stderr != *SeCrEt* && $output$stderr != *tok-987* ]] ||
 		flunk "the token from a file shows"
+	wait_log 12
 	[ "$(reqs | cut -d' ' -f1,2)" = "$(printf '200 %s\n' 1 1 1 2 2 2 3 3 3)
 401 4
 $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
@@ -955,6 +960,7 @@ $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
 	expect_status 0
 	expect_devices 5
 
+	wait_log 4
 	[ "$(reqs | cut -d' ' -f1,6,7)" = "200 SSWS limit=200
 200 SSWS limit=200
 200 Bearer limit=200
@@ -1046,4 +1052,226 @@ $(printf '200 %s\n' 5 5 5)" ] || flunk "requests: $(reqs)"
 	stderr_prefixed
 	stderr_has 'header'
 	expect_reqs "200 1 + - - SSWS limit=200"
+}
+
+# ---- issue 12: long Link lines, cursors, the mark, echoed secrets ----------------
+
+@test "a 9 KiB Link line (a long -s search, repeated in the next link): every page followed" {
+	local search='status eq "ACTIVE"' n pages
+	while [ "${#search}" -lt 9216 ]; do
+		search="$search or status eq \"ACTIVE\""
+	done
+	okta --generate 1000
+	oracle_filter 'd["status"] == "ACTIVE"' >"$BATS_TEST_TMPDIR/active"
+	n=$(wc -l <"$BATS_TEST_TMPDIR/active")
+	pages=$(((n + 199) / 200))
+	[ "$pages" -ge 2 ] || flunk "the oracle has too few active devices"
+	fetch -u "$OKTA_URL" -s "$search"
+	expect_status 0
+	expect_stdout_file "$BATS_TEST_TMPDIR/active"
+	expect_summary "$n" "$pages" 0
+	[ "$(reqs | wc -l)" -eq "$pages" ] || flunk "requests: $(reqs | cut -c1-80)"
+}
+
+@test "a 70 KiB Link line is read; one over 96 KiB ends the run with 69, no mark written" {
+	local d=$BATS_TEST_TMPDIR/st
+	mkdir -p "$d"
+	okta --generate 450 --link-pad 71680
+	fetch -u "$OKTA_URL" --state "$d/state"
+	expect_status 0
+	expect_devices 450
+	expect_summary 450 3 0
+	[ -s "$d/state.next" ] || flunk "no state.next after a complete run"
+
+	stop_servers
+	: >"$OKTA_LOG"
+	rm -f "$d/state.next"
+	# Over the bound, under libcurl's own (100 KiB): our message.
+	okta --generate 450 --link-pad 100000
+	fetch -u "$OKTA_URL" --state "$d/state" --max-retries 2
+	expect_status 69
+	expect_stdout_empty
+	stderr_prefixed
+	stderr_has 'header line of more than 96 KiB'
+	stderr_has 'INCOMPLETE'
+	[ ! -e "$d/state.next" ] || flunk "a cut listing wrote state.next"
+	expect_reqs "200 1 + - - SSWS limit=200"
+
+	# Over libcurl's bound too: 69 all the same, never a silent stop.
+	stop_servers
+	: >"$OKTA_LOG"
+	okta --generate 450 --link-pad 150000
+	fetch -u "$OKTA_URL" --state "$d/state" --max-retries 2
+	expect_status 69
+	expect_stdout_empty
+	stderr_has 'INCOMPLETE'
+	[ ! -e "$d/state.next" ] || flunk "a cut listing wrote state.next"
+}
+
+@test "a next link without an after cursor, a parameter changing each time: 69 after one page" {
+	okta --generate 450 --fault 'nocursor@*'
+	fetch -u "$OKTA_URL" --max-retries 2
+	expect_status 69
+	expect_devices 200
+	stderr_prefixed
+	stderr_has 'no after cursor'
+	stderr_has 'INCOMPLETE'
+	expect_reqs "200 1 + - - SSWS limit=200"
+}
+
+@test "a device stamped in the future: printed, the mark held at Okta's clock, said once" {
+	local d=$BATS_TEST_TMPDIR/st t0 t1
+	mkdir -p "$d"
+	python3 -c 'import json
+for i, lu in enumerate(("2999-01-01T00:00:00.000Z", "2998-06-01T00:00:00.000Z",
+                        "2025-03-01T00:00:00.000Z")):
+    print(json.dumps({"id": "guoFUTURE%d" % i, "status": "ACTIVE", "lastUpdated": lu,
+                      "profile": {"displayName": "d%d" % i, "platform": "WINDOWS"}}))' \
+		>"$d/devices.ndjson"
+	okta --devices "$d/devices.ndjson" --generate 5
+	t0=$(date -u +%s)
+	fetch -u "$OKTA_URL" --state "$d/state"
+	t1=$(date -u +%s)
+	expect_status 0
+	[ "$(wc -l <<<"$output")" -eq 8 ] || flunk "expected 8 devices"
+	stderr_count 'later than Okta' 1
+	stderr_has 'guoFUTURE0.*2999-01-01T00:00:00.000Z'
+	run python3 -c 'import sys, datetime
+m = datetime.datetime.strptime(open(sys.argv[1]).read().strip(), "%Y-%m-%dT%H:%M:%S.%fZ")
+t = m.replace(tzinfo=datetime.timezone.utc).timestamp()
+sys.exit(0 if int(sys.argv[2]) - 1 <= t <= int(sys.argv[3]) + 1 else 1)' "$d/state.next" "$t0" "$t1"
+	[ "$status" -eq 0 ] || flunk "state.next $(cat "$d/state.next") is not the run's start ($t0..$t1)"
+
+	# A mark already in the future (an older okta-fetch): set back.
+	printf '2999-01-01T00:00:00.000Z\n' >"$d/state"
+	rm -f "$d/state.next"
+	fetch -u "$OKTA_URL" --state "$d/state"
+	expect_status 0
+	stderr_has 'the mark 2999-01-01T00:00:00.000Z is later than Okta'
+	[[ $(cat "$d/state.next") == 20[0-9][0-9]-* ]] && [[ $(cat "$d/state.next") != 2999* ]] ||
+		flunk "state.next: $(cat "$d/state.next")"
+}
+
+@test "--state: the mark never moves backwards (devices in the overlap are older than it)" {
+	local d=$BATS_TEST_TMPDIR/st
+	mkdir -p "$d"
+	okta --devices "$MARKS" --generate 300
+	# One minute after the newest device: the 5 minutes of overlap bring
+	# that device back, and it must not pull the mark back with it.
+	printf '2025-06-15T08:31:00.250Z\n' >"$d/state"
+	fetch -u "$OKTA_URL" --state "$d/state"
+	expect_status 0
+	expect_stdout_file <(sed -n 2p "$MARKS")
+	[ "$(cat "$d/state.next")" = 2025-06-15T08:31:00.250Z ] ||
+		flunk "state.next: $(cat "$d/state.next"), expected the old mark"
+}
+
+@test "stdout on a full disk (/dev/full): exit 75, said; a closed pipe: SIGPIPE (141)" {
+	okta --generate 450
+	run --separate-stderr timeout 60 bash -c '"$1" -u "$2" >/dev/full' _ "$OKTA_FETCH" "$OKTA_URL"
+	expect_status 75
+	stderr_prefixed
+	stderr_has 'stdout'
+	stderr_has 'INCOMPLETE'
+	run bash -c '"$1" -u "$2" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$OKTA_FETCH" "$OKTA_URL"
+	[ "$output" = 141 ] || flunk "exit status $output after a closed pipe, expected 141"
+}
+
+@test "a base URL with credentials: 78, and the password is in no message" {
+	local url
+	for url in 'https://admin:pA55w0rd-x@acme.okta.com' 'http://admin:pA55w0rd-x@127.0.0.1:9' \
+	    'https://pA55w0rd-x@acme.okta.com/' 'https://admin:pA55@w0rd-x@acme.okta.com'; do
+		fetch -u "$url" -vv
+		expect_status 78
+		[[ $output$stderr != *pA55* && $output$stderr != *w0rd* ]] ||
+			flunk "$url: the password shows: $stderr"
+		OKTA_BASE_URL=$url fetch -vv
+		expect_status 78
+		[[ $output$stderr != *pA55* && $output$stderr != *w0rd* ]] ||
+			flunk "$url: the password shows: $stderr"
+	done
+}
+
+@test "an error body that echoes the token (JSON or text): never shown, -q to -vvv" {
+	local tok='00aB]cD"eF9-SeCrEtTok_xyz' v
+	okta --generate 5 --token "$tok" --fault echoauth@1-5 --fault echotext@6-99
+	for v in -q '' -v -vv -vvv; do
+		# shellcheck disable=SC2086
+		OKTA_API_TOKEN=$tok fetch -u "$OKTA_URL" $v
+		expect_status 77
+		[ "$v" = -vvv ] || [ "$v" = -vv ] || stderr_has 'E0000011'
+		[[ $output$stderr != *SeCrEt* && $output$stderr != *eF9* ]] ||
+			flunk "the token shows at '$v' (401 echo): $stderr"
+	done
+	for v in -q '' -v -vv -vvv; do
+		# shellcheck disable=SC2086
+		OKTA_API_TOKEN=$tok fetch -u "$OKTA_URL" $v
+		expect_status 69
+		stderr_has 'HTTP 400'
+		[[ $output$stderr != *SeCrEt* && $output$stderr != *eF9* ]] ||
+			flunk "the token shows at '$v' (text echo): $stderr"
+	done
+}
+
+@test "--stats FILE: the counters and the exit status, after a run and after a failure" {
+	local st=$BATS_TEST_TMPDIR/stats.json
+	okta --generate 450 --fault 500@2
+	fetch -u "$OKTA_URL" --stats "$st" --max-retries 2
+	expect_status 0
+	run python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+assert list(s) == ["devices", "pages", "retries", "seconds", "exit_status"], list(s)
+assert (s["devices"], s["pages"], s["retries"], s["exit_status"]) == (450, 3, 1, 0), s
+assert isinstance(s["seconds"], float) and 0 < s["seconds"] < 60, s' "$st"
+	[ "$status" -eq 0 ] || flunk "stats after a run: $output: $(cat "$st")"
+
+	stop_servers
+	okta --generate 450 --fault '503@2-99'
+	fetch -u "$OKTA_URL" --stats "$st" --max-retries 1 -q
+	expect_status 75
+	run python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+assert list(s) == ["devices", "pages", "retries", "seconds", "exit_status"], list(s)
+assert (s["devices"], s["pages"], s["retries"], s["exit_status"]) == (200, 1, 1, 75), s
+assert s["seconds"] > 0, s' "$st"
+	[ "$status" -eq 0 ] || flunk "stats after a failure: $output: $(cat "$st")"
+
+	# A configuration error: 78 in the file too.
+	fetch_env -u OKTA_API_TOKEN "$OKTA_FETCH" -u "$OKTA_URL" --stats "$st"
+	expect_status 78
+	grep -q '"exit_status":78}' "$st" || flunk "stats after a 78: $(cat "$st")"
+}
+
+@test "--help: every option of the manual's SYNOPSIS, the environment, the page; usage errors say what" {
+	local opt
+	fetch --help
+	expect_status 0
+	expect_stderr_empty
+	[[ $output == *"See okta-fetch(1)."* ]] || flunk "--help does not name the manual page"
+	for opt in $(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/p' "$ROOT/man/okta-fetch.1" |
+	    grep -o 'Fl [-a-zA-Z]*' | sed 's/^Fl /-/' | sort -u); do
+		if [[ $opt == --* ]] || [ "${#opt}" -eq 2 ]; then
+			grep -q -- "$opt" <<<"$output" || flunk "--help lacks $opt"
+		else
+			# .Op Fl qv: each letter
+			for l in $(grep -o . <<<"${opt#-}"); do
+				grep -q -- "-$l" <<<"$output" || flunk "--help lacks -$l"
+			done
+		fi
+	done
+	for opt in OKTA_BASE_URL OKTA_API_TOKEN OKTA_ACCESS_TOKEN _FILE https_proxy; do
+		grep -q -- "$opt" <<<"$output" || flunk "--help lacks $opt"
+	done
+
+	fetch --bogus
+	expect_status 64
+	expect_stdout_empty
+	[[ ${stderr_lines[0]} == okta-fetch:*bogus* ]] || flunk "the first line does not name --bogus"
+	stderr_has '^usage: okta-fetch'
+	fetch -u http://127.0.0.1:9 stray
+	expect_status 64
+	expect_stdout_empty
+	[[ ${stderr_lines[0]} == "okta-fetch: unexpected argument: stray" ]] ||
+		flunk "the first line does not name the stray argument"
+	stderr_has '^usage: okta-fetch'
 }

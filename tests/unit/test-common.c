@@ -316,6 +316,143 @@ test_headers(void)
 	http_resp_free(&r);
 }
 
+/* A Link header line of about LEN bytes, its next link's query padded. */
+static size_t
+hdr_long(struct http_resp *r, size_t len)
+{
+	struct buf b = { 0 };
+	size_t n;
+
+	buf_adds(&b, "Link: <http://h/n?after=c&search=");
+	while (b.len < len - 15)
+		buf_addc(&b, 'x');
+	buf_adds(&b, ">; rel=\"next\"\r\n");
+	n = http_header_cb(b.p, 1, b.len, r) == b.len;
+	buf_free(&b);
+	return n;
+}
+
+static void
+test_long_headers(void)
+{
+	struct http_resp r = { 0 };
+
+	http_resp_reset(&r);
+	hdr(&r, "HTTP/1.1 200 OK");
+	ok(hdr_long(&r, 9 * 1024) && r.link_next != NULL &&
+	    strncmp(r.link_next, "http://h/n?after=c&search=xx", 28) == 0,
+	    "a 9 KiB Link line is read, not skipped");
+	hdr(&r, "HTTP/1.1 200 OK");
+	ok(hdr_long(&r, 70 * 1024) && r.link_next != NULL &&
+	    strlen(r.link_next) > 69 * 1024, "a 70 KiB Link line is read");
+	hdr(&r, "HTTP/1.1 200 OK");
+	ok(!hdr_long(&r, HTTP_HEADER_MAX + 1) && r.link_next == NULL &&
+	    r.header_too_long == HTTP_HEADER_MAX + 1,
+	    "a line over the bound stops the transfer and says so");
+	http_resp_free(&r);
+}
+
+/* redact() of IN: is it WANT? */
+static int
+red(const char *in, const char *want)
+{
+	char b[1024];
+
+	snprintf(b, sizeof(b), "%s", in);
+	redact(b, sizeof(b));
+	if (strcmp(b, want) != 0) {
+		printf("# redact(\"%s\")\n#   = \"%s\"\n# want \"%s\"\n", in, b,
+		    want);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_redact(void)
+{
+	char b[64], out[64];
+	const char *body;
+
+	secret_forget_all();
+	ok(red("Authorization: SSWS abc", "Authorization: [redacted]"),
+	    "redact: HTTP/1.1 Authorization");
+	ok(red("authorization:SSWS abc", "authorization: [redacted]"),
+	    "redact: lower case, no blank");
+	ok(red("h2h3 [authorization: SSWS a]b]c]",
+	    "h2h3 [authorization: [redacted]]"),
+	    "redact: libcurl 7.88's HTTP/2 form, a ']' in the token");
+	ok(red("[HTTP/2] [1] [authorization: Bearer zz]",
+	    "[HTTP/2] [1] [authorization: [redacted]]"),
+	    "redact: libcurl 8's HTTP/2 form");
+	ok(red("[HTTP/3] [0] [proxy-authorization: Basic dXNlcjpw]",
+	    "[HTTP/3] [0] [proxy-authorization: [redacted]]"),
+	    "redact: HTTP/3, Proxy-Authorization");
+	ok(red("Proxy-Authorization: Basic dXNlcjpzZWNyZXQ=",
+	    "Proxy-Authorization: [redacted]"), "redact: Proxy-Authorization");
+	ok(red("DPoP: eyJhbGciOi.x.y", "DPoP: [redacted]"), "redact: DPoP");
+	ok(red("dpop-nonce: n-1", "dpop-nonce: [redacted]"),
+	    "redact: DPoP-Nonce");
+	ok(red("Authorization: SSWS a\r\nHost: h",
+	    "Authorization: [redacted]\r\nHost: h"),
+	    "redact: to the end of the line only");
+	ok(red("{\"headers\":{\"Authorization\":\"SSWS a\\\"b\",\"x\":1}}",
+	    "{\"headers\":{\"Authorization\":\"[redacted]\",\"x\":1}}"),
+	    "redact: an Authorization echoed in JSON, an escaped quote in it");
+	ok(red("{'authorization': 'SSWS abc', 'x': 1}",
+	    "{'authorization': '[redacted]', 'x': 1}"),
+	    "redact: an Authorization echoed as a Python dict");
+	ok(red("x-authorization-hint: ok; Authorizations: ok",
+	    "x-authorization-hint: ok; Authorizations: ok"),
+	    "redact: only the names themselves");
+	ok(red("* Uses proxy env variable https_proxy == "
+	    "'http://user:pa@ss@127.0.0.1:3128'",
+	    "* Uses proxy env variable https_proxy == "
+	    "'http://[redacted]@127.0.0.1:3128'"),
+	    "redact: a proxy URL's userinfo, an '@' in the password");
+	ok(red("see https://tok@h/x and https://h/a@b",
+	    "see https://[redacted]@h/x and https://h/a@b"),
+	    "redact: a user alone; an '@' in a path is not userinfo");
+	ok(red("plain text, no secret", "plain text, no secret"),
+	    "redact: other text unchanged");
+
+	secret_remember("tok-SECRET-123");
+	secret_remember("pw");
+	ok(red("Invalid token tok-SECRET-123 (SSWS tok-SECRET-123)",
+	    "Invalid token [redacted] (SSWS [redacted])"),
+	    "redact: a remembered secret, anywhere");
+	ok(red("a message cut at tok-SECR", "a message cut at [redacted]"),
+	    "redact: a remembered secret cut off at the end");
+	ok(red("cut at tok-SECR...\n", "cut at [redacted]"),
+	    "redact: cut off before an ellipsis");
+	ok(red("tok-SEC is fine mid-text", "tok-SEC is fine mid-text"),
+	    "redact: a prefix in mid-text is not a cut");
+	ok(red("pwd is pw", "[redacted]d is [redacted]"),
+	    "redact: a short secret, every time");
+
+	memset(b, 'a', sizeof(b));
+	snprintf(b, sizeof(b), "%.40s tok-SECRET-123", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	redact(b, 20);
+	ok(strlen(b) == 19 && strstr(b, "tok") == NULL,
+	    "redact: kept within its buffer");
+
+	body = "{\"errorCode\":\"E0000011\",\"errorSummary\":\"Invalid token "
+	    "provided: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx tok-SECRET-123\"}";
+	http_api_error(body, strlen(body), out, sizeof(out));
+	ok(strncmp(out, "E0000011: Invalid token", 23) == 0 &&
+	    strstr(out, "tok-") == NULL,
+	    "api error: a secret across the cut is not half shown: %s", out);
+	body = "<html>Authorization: SSWS abc\r\nHost: h</html>";
+	http_api_error(body, strlen(body), out, sizeof(out));
+	ok(strstr(out, "abc") == NULL && strstr(out, "Host: h") != NULL,
+	    "api error: an echoed header in a text body: %s", out);
+	ok(strstr(http_errstr(CURLE_COULDNT_CONNECT,
+	    "Failed to connect to proxy http://u:pw2@p:3128"), "pw2") == NULL,
+	    "curl's message redacted");
+	secret_forget_all();
+	ok(red("tok-SECRET-123", "tok-SECRET-123"), "secret_forget_all");
+}
+
 static void
 test_misc(void)
 {
@@ -371,6 +508,26 @@ test_misc(void)
 			inrange = 0;
 	}
 	ok(inrange, "backoff within [0, min(60 s, 1 s * 2^n)]");
+	/*
+	 * Full jitter: uniform over [0, min(cap, base * 2^n)], so the mean
+	 * is half the ceiling, growing with n up to the cap.  A backoff that
+	 * always waits 0 (or a fixed time) fails here.
+	 */
+	for (int n = 0; n <= 8; n++) {
+		double sum = 0, want = (n < 6 ? 1000 << n : 60000) / 2.0;
+		int64_t lo = INT64_MAX, hi = 0, d;
+
+		for (i = 0; i < 2000; i++) {
+			d = backoff_ms(n);
+			sum += d;
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		ok(sum / 2000 > want * 0.85 && sum / 2000 < want * 1.15 &&
+		    lo < want * 0.1 && hi > want * 1.9,
+		    "backoff %d: mean %.0f ms (want %.0f), min %lld, max %lld",
+		    n, sum / 2000, want, (long long)lo, (long long)hi);
+	}
 	ok(http_classify(CURLE_OK, 200) == HTTP_OK, "200 ok");
 	ok(http_classify(CURLE_OK, 429) == HTTP_RETRY, "429 retried");
 	ok(http_classify(CURLE_OK, 408) == HTTP_RETRY, "408 retried");
@@ -504,6 +661,8 @@ main(int argc, char *argv[])
 	test_lineio();
 	test_link();
 	test_headers();
+	test_long_headers();
+	test_redact();
 	test_misc();
 	test_jscan();
 	test_env();
