@@ -675,10 +675,17 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		HTTP_LONGOPTS,
+		{ "stats", required_argument, NULL, 'S' },	/* tmp */
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const double zero;
+	static const struct stat_field sf[] = { { "lines", &st.read, NULL },
+	    { "accepted", &st.accepted, NULL }, { "batches", &st.batches, NULL },
+	    { "retries", &st.retries, NULL }, { "rejected", &st.rejected, NULL },
+	    { "failed", &st.failed, NULL }, { "seconds", NULL, &zero },
+	    { NULL, NULL, NULL } };
 	struct sigaction sa;
 	struct lreader lr;
 	int c, i, status = 0, stopped = 0;
@@ -708,6 +715,9 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			opt.dry_run = 1;
+			break;
+		case 'S':
+			stats_open(optarg, sf);
 			break;
 		case 'P':
 			opt.par = (int)opt_num("-P", optarg, 1, PAR_MAX);
@@ -840,6 +850,6 @@ main(int argc, char *argv[])
 	}
 	free(url);
 	free((char *)opt.hopt.user_agent);
-	return status;
+	return stats_exit(status);
 }
 #endif /* FUZZING */

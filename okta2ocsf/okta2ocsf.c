@@ -557,8 +557,13 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "stats", required_argument, NULL, 'S' },	/* tmp */
 		{ NULL, 0, NULL, 0 }
 	};
+	static const double zero;
+	static const struct stat_field sf[] = { { "devices", &n_out, NULL },
+	    { "records", &n_out, NULL }, { "rejected", &n_rejected, NULL },
+	    { "seconds", NULL, &zero }, { NULL, NULL, NULL } };
 	struct lreader lr;
 	const char *e, *sde;
 	int c, failed = 0, i;
@@ -588,6 +593,9 @@ main(int argc, char *argv[])
 				unit_s = 1;
 			else
 				errx(EXIT_USAGE, "-u %s: must be ms or s", optarg);
+			break;
+		case 'S':
+			stats_open(optarg, sf);
 			break;
 		case 'v':
 			verbosity++;
@@ -647,7 +655,7 @@ main(int argc, char *argv[])
 	debug("%lu records written in %.3f s", n_out,
 	    (mono_ms() - t0) / 1000.0);
 	if (failed)
-		return failed;
-	return n_rejected > 0 ? EXIT_REJECTS : 0;
+		return stats_exit(failed);
+	return stats_exit(n_rejected > 0 ? EXIT_REJECTS : 0);
 }
 #endif /* FUZZING */
