@@ -507,3 +507,207 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	[ "$status" -eq 1 ]
 	grep -q -- '--commit' "$BATS_TEST_TMPDIR/okta-fetch.calls"
 }
+
+# need TOOL PACKAGE: skip, saying so, when TOOL is absent; in CI, which
+# installs them, a missing tool is a failure.
+need() {
+	command -v "$1" >/dev/null && return 0
+	if [ -n "${CI:-}" ]; then
+		echo "$1 is missing (Debian package $2), and CI must have it" >&2
+		return 1
+	fi
+	skip "$1 is not installed (Debian package $2)"
+}
+
+@test "ops: the installed systemd units: ExecStart where the wrapper is, exposure 2.0 or lower, verify clean" {
+	need systemd-analyze systemd
+	d=$BATS_TEST_TMPDIR/root
+	run make -C "$ROOT" -s install DESTDIR="$d" PREFIX=/usr
+	[ "$status" -eq 0 ]
+	u=$d/usr/lib/systemd/system
+	[ -f "$u/okta-ocsf-sync@.timer" ]
+	grep -qx 'ExecStart=/usr/bin/okta-ocsf-sync /etc/okta-ocsf/%i.env' "$u/okta-ocsf-sync@.service"
+	grep -qx 'DynamicUser=yes' "$u/okta-ocsf-sync@.service"
+	grep -qx 'StateDirectory=okta-ocsf' "$u/okta-ocsf-sync@.service"
+	grep -qx 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' "$u/okta-ocsf-sync@.service"
+	grep -qx 'LoadCredential=okta-token:/etc/okta-ocsf/%i.okta-token' "$u/okta-ocsf-sync@.service"
+	grep -qx 'Environment=OKTA_API_TOKEN_FILE=%d/okta-token' "$u/okta-ocsf-sync@.service"
+	grep -qx 'Environment=SEKOIA_API_KEY_FILE=%d/sekoia-key' "$u/okta-ocsf-sync@.service"
+	grep -qx 'OnCalendar=\*:0/15' "$u/okta-ocsf-sync@.timer"
+	grep -qx 'RandomizedDelaySec=5min' "$u/okta-ocsf-sync@.timer"
+	grep -qx 'Persistent=true' "$u/okta-ocsf-sync@.timer"
+	run systemd-analyze security --offline=true --root="$d" okta-ocsf-sync@acme.service
+	echo "$output"
+	[ "$status" -eq 0 ]
+	score=$(sed -n 's/.*Overall exposure level for okta-ocsf-sync@acme.service: \([0-9.]*\) .*/\1/p' <<<"$output")
+	echo "# systemd-analyze security: exposure $score" >&3
+	[ -n "$score" ]
+	awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'
+	# verify needs the wrapper where ExecStart says and the pages that
+	# Documentation= names: an install without DESTDIR, in a temporary
+	# prefix.
+	p=$BATS_TEST_TMPDIR/prefix
+	run make -C "$ROOT" -s install PREFIX="$p"
+	[ "$status" -eq 0 ]
+	run env MANPATH="$p/share/man" systemd-analyze verify \
+		"$p/lib/systemd/system/okta-ocsf-sync@.service" \
+		"$p/lib/systemd/system/okta-ocsf-sync@.timer"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "ops: make deb: lintian finds no error; the package holds the programs, pages, wrapper, units and README" {
+	need dpkg-buildpackage dpkg-dev
+	need dh debhelper
+	need lintian lintian
+	before=$(git -C "$ROOT" status --porcelain 2>/dev/null || true)
+	v=$(sed -n 's/^VERSION = //p' "$ROOT/Makefile")
+	# The package's version is the suite's.
+	[ "$(sed -n '1s/^okta-ocsf (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog")" = "$v" ]
+	run make -C "$ROOT" -s deb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	deb=$(ls "$ROOT"/build/okta-ocsf_"$v"_*.deb)
+	[ -f "$deb" ]
+	# The tree is as it was: the build happened in build/deb.
+	[ "$(git -C "$ROOT" status --porcelain 2>/dev/null || true)" = "$before" ]
+	run lintian --fail-on error "$deb"
+	echo "$output" | sed 's/^/# lintian: /' >&3
+	[ "$status" -eq 0 ]
+	! grep -q '^E: ' <<<"$output"
+	run dpkg -c "$deb"
+	[ "$status" -eq 0 ]
+	for f in usr/bin/okta-fetch usr/bin/okta2ocsf usr/bin/ocsf-push usr/bin/okta-ocsf-sync \
+	    usr/share/man/man1/okta-fetch.1.gz usr/share/man/man1/okta2ocsf.1.gz \
+	    usr/share/man/man1/ocsf-push.1.gz usr/share/man/man1/okta-ocsf-sync.1.gz \
+	    usr/share/man/man7/okta-ocsf.7.gz \
+	    usr/lib/systemd/system/okta-ocsf-sync@.service \
+	    usr/lib/systemd/system/okta-ocsf-sync@.timer \
+	    usr/share/doc/okta-ocsf/README.md.gz usr/share/doc/okta-ocsf/copyright; do
+		grep -q " \./$f\$" <<<"$output" || { echo "$f not in the package" >&2; return 1; }
+	done
+	# What dpkg -i would put in place works: the commands and the pages.
+	x=$BATS_TEST_TMPDIR/x
+	dpkg-deb -x "$deb" "$x"
+	for p in okta-fetch okta2ocsf ocsf-push okta-ocsf-sync; do
+		run "$x/usr/bin/$p" -V
+		[ "$status" -eq 0 ]
+		[ "$output" = "$p $v" ]
+	done
+	grep -qx 'ExecStart=/usr/bin/okta-ocsf-sync /etc/okta-ocsf/%i.env' \
+		"$x/usr/lib/systemd/system/okta-ocsf-sync@.service"
+	if command -v man >/dev/null; then
+		run env MANWIDTH=80 man -l "$x/usr/share/man/man1/okta-ocsf-sync.1.gz"
+		[ "$status" -eq 0 ]
+		[[ $output == *"EXIT STATUS"* ]]
+	fi
+	# The package runs a sync: the programs beside the wrapper.
+	start_pair --generate 7
+	SYNC=$x/usr/bin/okta-ocsf-sync
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(count_lines "$REC/$UUID.ndjson")" -eq 7 ]
+}
+
+@test "ops: the Kubernetes manifests are valid objects, with the fields that matter" {
+	k=$ROOT/contrib/kubernetes
+	python3 -c 'import yaml' 2>/dev/null || need no-such-tool python3-yaml
+	python3 - "$k/okta-ocsf-acme.yaml" "$BATS_TEST_TMPDIR/acme.env.k8s" <<-'EOF'
+		import sys, yaml
+		docs = {d["kind"]: d for d in yaml.safe_load_all(open(sys.argv[1])) if d}
+		assert set(docs) == {"ConfigMap", "Secret", "PersistentVolumeClaim", "CronJob"}, docs.keys()
+		cm, sec, pvc, cj = (docs[k] for k in ("ConfigMap", "Secret", "PersistentVolumeClaim", "CronJob"))
+		for d in docs.values():
+		    assert d["apiVersion"] == ("batch/v1" if d["kind"] == "CronJob" else "v1")
+		assert cj["spec"]["concurrencyPolicy"] == "Forbid"
+		assert cj["spec"]["schedule"] == "*/15 * * * *"
+		job = cj["spec"]["jobTemplate"]["spec"]
+		pod = job["template"]["spec"]
+		assert pod["restartPolicy"] == "Never"
+		assert pod["automountServiceAccountToken"] is False
+		psc = pod["securityContext"]
+		assert psc["runAsNonRoot"] is True and psc["runAsUser"] != 0 and psc["runAsGroup"] != 0
+		assert psc["seccompProfile"]["type"] == "RuntimeDefault"
+		(c,) = pod["containers"]
+		sc = c["securityContext"]
+		assert sc["readOnlyRootFilesystem"] is True
+		assert sc["allowPrivilegeEscalation"] is False
+		assert sc["capabilities"]["drop"] == ["ALL"]
+		r = c["resources"]
+		assert r["requests"]["memory"] and r["requests"]["cpu"] and r["limits"]["memory"]
+		vols = {v["name"]: v for v in pod["volumes"]}
+		mounts = {m["name"]: m for m in c["volumeMounts"]}
+		assert set(vols) == set(mounts)
+		# The env file from the ConfigMap, named by the container's argument.
+		assert vols["config"]["configMap"]["name"] == cm["metadata"]["name"]
+		(key,) = cm["data"]
+		assert c["args"] == [mounts["config"]["mountPath"] + "/" + key], c["args"]
+		env = dict(l.split("=", 1) for l in cm["data"][key].splitlines() if l and l[0] != "#")
+		# The secrets as files from the Secret, read-only, not world-readable.
+		assert vols["secrets"]["secret"]["secretName"] == sec["metadata"]["name"]
+		assert vols["secrets"]["secret"]["defaultMode"] & 0o007 == 0
+		assert mounts["secrets"]["readOnly"] is True and mounts["config"]["readOnly"] is True
+		for var, k in (("OKTA_API_TOKEN_FILE", "okta-token"), ("SEKOIA_API_KEY_FILE", "sekoia-key")):
+		    assert env[var] == mounts["secrets"]["mountPath"] + "/" + k, var
+		    assert k in sec.get("stringData", sec.get("data", {})), k
+		assert not any(k in env for k in ("OKTA_API_TOKEN", "SEKOIA_API_KEY"))
+		# The state on the claim, where the env file says.
+		assert vols["state"]["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
+		assert env["OKTA_OCSF_STATE_DIR"] == mounts["state"]["mountPath"]
+		assert not mounts["state"].get("readOnly")
+		open(sys.argv[2], "w").write(cm["data"][key])
+	EOF
+	# The ConfigMap's env file passes the wrapper's own reader.
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	sed "s|^OKTA_OCSF_STATE_DIR=.*|OKTA_OCSF_STATE_DIR=$STATE|" \
+		"$BATS_TEST_TMPDIR/acme.env.k8s" >"$ENVFILE"
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	# The image: the package on Debian's slim image, not root.
+	grep -q '^FROM .*debian:[a-z]*-slim$' "$k/Containerfile"
+	grep -q 'apt-get install .*/tmp/okta-ocsf_\*\.deb' "$k/Containerfile"
+	grep -qx 'USER 65532:65532' "$k/Containerfile"
+	grep -qx 'ENTRYPOINT \["/usr/bin/okta-ocsf-sync"\]' "$k/Containerfile"
+	# The API's schemas, when the npm validator is installed.
+	v=${K8S_VALIDATOR:-$ROOT/build/k8s-validate}
+	if command -v node >/dev/null && [ -d "$v/node_modules/kubernetes-models" ]; then
+		run node "$k/validate.mjs" "$v" "$k/okta-ocsf-acme.yaml"
+		echo "$output"
+		[ "$status" -eq 0 ]
+	else
+		echo "# Kubernetes schemas not checked: npm install --prefix build/k8s-validate kubernetes-models@5 js-yaml@4" >&3
+	fi
+}
+
+@test "ops: the Prometheus alert fires for a tenant without a success for 3 intervals, and only then" {
+	need promtool prometheus
+	cd "$ROOT/contrib/prometheus"
+	run promtool check rules okta-ocsf.rules.yml
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run promtool test rules okta-ocsf.rules.test.yml
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qF 'time() - okta_ocsf_last_success_timestamp_seconds > 3 * 900' okta-ocsf.rules.yml
+}
+
+@test "ops: a clone of the committed HEAD, with no ../shared beside it, runs make demo" {
+	git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null || skip "not a git checkout"
+	if [ -z "$(git -C "$ROOT" ls-tree HEAD tests/data/okta-devices.json)" ]; then
+		echo "# tests/data/okta-devices.json not committed: the demo still needs ../shared; clone test skipped" >&3
+		skip "the demo's own sample devices are not in this tree yet"
+	fi
+	d=$BATS_TEST_TMPDIR/alone/okta-ocsf
+	git clone -q "$ROOT" "$d"
+	[ ! -e "$d/../shared" ]
+	run make -C "$d" -s demo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"the intake received"* ]]
+	[[ $output == *"devices per platform:"* ]]
+}
