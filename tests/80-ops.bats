@@ -711,3 +711,27 @@ need() {
 	[[ $output == *"the intake received"* ]]
 	[[ $output == *"devices per platform:"* ]]
 }
+
+@test "ops: SIGTERM to the wrapper reaches the stages: what was not delivered is in FAILED, the metrics say 75" {
+	# Every POST hangs; the wrapper is stopped once the listing is mapped.
+	INTAKE_ARGS="--fault hang@* --hang-seconds 60" start_pair --generate 15
+	env -i PATH=/usr/bin:/bin "$SYNC" "$ENVFILE" 2>"$BATS_TEST_TMPDIR/sync.err" &
+	pid=$!
+	deadline=$((SECONDS + 60))
+	until [ -s "$STATE/acme.run/okta2ocsf.stats" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || { kill "$pid"; return 1; }
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	cat "$BATS_TEST_TMPDIR/sync.err"
+	[ "$status" -eq 75 ]
+	[[ $(cat "$BATS_TEST_TMPDIR/sync.err") == *"ocsf-push exited 75"* ]]
+	[ ! -e "$STATE/acme.mark" ]
+	# Delivered + FAILED = input.
+	[ "$(count_lines "$STATE/acme.failed")" -eq 15 ]
+	[ "$(metric last_run_exit_status)" = 75 ]
+	[ "$(metric records_failed)" = 15 ]
+	[ "$(metric devices_fetched)" = 15 ]
+}
