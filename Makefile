@@ -6,7 +6,7 @@ VERSION = 0.1.0
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
-SHAREDIR = $(PREFIX)/share/okta-ocsf
+UNITDIR = $(PREFIX)/lib/systemd/system
 
 CC = cc
 CFLAGS = -O2 -g
@@ -27,6 +27,10 @@ NET_LIBS = $(CURL_LIBS) $(JSON_LIBS) -lm
 BIN = okta-fetch/okta-fetch okta2ocsf/okta2ocsf ocsf-push/ocsf-push
 MAN1 = man/okta-fetch.1 man/okta2ocsf.1 man/ocsf-push.1
 MAN7 = man/okta-ocsf.7
+# The wrapper, its page and its systemd units (contrib/).
+SYNC = contrib/okta-ocsf-sync
+SYNC_MAN = contrib/okta-ocsf-sync.1
+UNITS = contrib/systemd/okta-ocsf-sync@.service contrib/systemd/okta-ocsf-sync@.timer
 HDR = common/common.h common/net.h
 LIBOBJ = common/buf.o common/diag.o common/env.o common/http.o \
 	common/jscan.o common/lineio.o common/num.o common/secret.o \
@@ -136,7 +140,7 @@ SHELLSCRIPTS = tests/run-all tests/demo tests/helper.bash \
 	contrib/okta-ocsf-sync tests/bench/run
 
 lint:
-	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN7) $(SYNC_MAN)
 	shellcheck -x $(SHELLSCRIPTS)
 	cppcheck --quiet --error-exitcode=1 \
 		--enable=warning,portability,performance --inline-suppr \
@@ -156,24 +160,50 @@ bench: all
 demo:
 	bash tests/demo
 
+# The unit's ExecStart names the wrapper where it is installed.
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
-	cp -f $(BIN) $(DESTDIR)$(BINDIR)/
-	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR)
+	cp -f $(BIN) $(SYNC) $(DESTDIR)$(BINDIR)/
+	chmod 755 $(DESTDIR)$(BINDIR)/okta-ocsf-sync
+	cp -f $(MAN1) $(SYNC_MAN) $(DESTDIR)$(MANDIR)/man1/
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
-	cp -f contrib/okta-ocsf-sync $(DESTDIR)$(SHAREDIR)/
-	chmod 755 $(DESTDIR)$(SHAREDIR)/okta-ocsf-sync
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/okta-ocsf-sync@.service.in \
+		>$(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.service
+	cp -f contrib/systemd/okta-ocsf-sync@.timer $(DESTDIR)$(UNITDIR)/
+	chmod 644 $(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.service \
+		$(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.timer
 
+# Also what an older make install put in share/okta-ocsf.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/okta-fetch $(DESTDIR)$(BINDIR)/okta2ocsf \
-		$(DESTDIR)$(BINDIR)/ocsf-push
+		$(DESTDIR)$(BINDIR)/ocsf-push $(DESTDIR)$(BINDIR)/okta-ocsf-sync
 	rm -f $(DESTDIR)$(MANDIR)/man1/okta-fetch.1 \
 		$(DESTDIR)$(MANDIR)/man1/okta2ocsf.1 \
 		$(DESTDIR)$(MANDIR)/man1/ocsf-push.1 \
+		$(DESTDIR)$(MANDIR)/man1/okta-ocsf-sync.1 \
 		$(DESTDIR)$(MANDIR)/man7/okta-ocsf.7
-	rm -f $(DESTDIR)$(SHAREDIR)/okta-ocsf-sync
-	-rmdir $(DESTDIR)$(SHAREDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.service \
+		$(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.timer
+	rm -f $(DESTDIR)$(PREFIX)/share/okta-ocsf/okta-ocsf-sync
+	-rmdir $(DESTDIR)$(PREFIX)/share/okta-ocsf 2>/dev/null
+
+# The Debian package, built by dpkg-buildpackage in a copy of the
+# committed and working files under build/deb (it writes its .deb to the
+# parent directory, so the tree stays clean); the .deb lands in build/.
+DEB_SRC = Makefile README.md common okta-fetch okta2ocsf ocsf-push man \
+	contrib debian
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/okta-ocsf-$(VERSION)
+	tar cf - --exclude='*.o' --exclude='*.a' --exclude=okta-fetch/okta-fetch \
+		--exclude=okta2ocsf/okta2ocsf --exclude=ocsf-push/ocsf-push \
+		$(DEB_SRC) | (cd build/deb/okta-ocsf-$(VERSION) && tar xf -)
+	cd build/deb/okta-ocsf-$(VERSION) && \
+		dpkg-buildpackage -us -uc -b --no-sign >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	cp build/deb/okta-ocsf_$(VERSION)_*.deb build/
+	@ls build/okta-ocsf_$(VERSION)_*.deb
 
 clean:
 	rm -f $(BIN) $(OBJ) $(LIBOBJ) common/libcommon.a $(TESTBIN) \
@@ -181,5 +211,5 @@ clean:
 	rm -rf build tests/fuzz/work
 	for t in $(FUZZ); do rm -f tests/fuzz/fuzz-$$t; done
 
-.PHONY: all bench check check-sanitize check-valgrind clean demo fuzz install \
-	lint uninstall
+.PHONY: all bench check check-sanitize check-valgrind clean deb demo fuzz \
+	install lint uninstall

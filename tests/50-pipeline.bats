@@ -8,6 +8,9 @@ UUID=0f6e2a4c-1b3d-4c5e-8f7a-9b0c1d2e3f40
 SYNC=$ROOT/contrib/okta-ocsf-sync
 
 setup() {
+	# The programs under test: the wrapper takes them from its environment,
+	# never from the env file.
+	export OKTA_FETCH OKTA2OCSF OCSF_PUSH
 	touch "$BATS_TEST_TMPDIR/changes.ndjson"
 	start_okta --generate 250 --touch-file "$BATS_TEST_TMPDIR/changes.ndjson" \
 		--log "$BATS_TEST_TMPDIR/okta.log"
@@ -21,9 +24,6 @@ setup() {
 		SEKOIA_API_KEY=test-key
 		SEKOIA_CONNECTOR_UUID=$UUID
 		OKTA_OCSF_STATE_DIR=$BATS_TEST_TMPDIR/state
-		OKTA_FETCH=$OKTA_FETCH
-		OKTA2OCSF=$OKTA2OCSF
-		OCSF_PUSH=$OCSF_PUSH
 		OCSF_PUSH_OPTS="--max-retries 1"
 	EOF
 }

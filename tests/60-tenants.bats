@@ -11,6 +11,7 @@ uuid_of() { printf '7e1a%04d-0000-4000-8000-00000000%04d' "$1" "$1"; }
 
 setup() {
 	command -v parallel >/dev/null || skip "GNU parallel is not installed"
+	export OKTA_FETCH OKTA2OCSF OCSF_PUSH
 	local t intake_args=() url
 	for t in $(seq 0 $((N - 1))); do
 		start_server "OKTA$t" okta.py --generate $((20 + t)) --seed "$((t + 1))" \
@@ -30,10 +31,7 @@ setup() {
 			SEKOIA_API_KEY=sek-key-$t
 			SEKOIA_CONNECTOR_UUID=$(uuid_of "$t")
 			OKTA_OCSF_STATE_DIR=$BATS_TEST_TMPDIR/state
-			OKTA_FETCH=$OKTA_FETCH
-			OKTA2OCSF=$OKTA2OCSF
-			OCSF_PUSH=$OCSF_PUSH
-		EOF
+					EOF
 	done
 }
 
