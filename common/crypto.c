@@ -472,6 +472,8 @@ key_parse(const char *text, size_t n, int flags, struct sign_key *k,
 	size_t i = 0;
 
 	memset(k, 0, sizeof(*k));
+	if (errlen > 0)
+		*errbuf = '\0';
 	while (i < n && isspace((unsigned char)text[i]))
 		i++;
 	text += i;
