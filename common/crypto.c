@@ -316,7 +316,7 @@ jwk_fromdata(const struct jdoc *d, const char *kty, int flags,
 		/* The CRT members all or none: OpenSSL takes them together. */
 		crt = bn[3] && bn[4] && bn[5] && bn[6] && bn[7];
 		for (i = 0; i < 8; i++)
-			if (bn[i] != NULL && (i < 3 || crt))
+			if ((i < 3 || crt) && bn[i] != NULL)
 				OSSL_PARAM_BLD_push_BN(bld, rsa_params[i],
 				    bn[i]);
 		ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
