@@ -609,15 +609,21 @@ http_sanitize(char *s)
  * or Sekoia's code/message; a short, cleaned excerpt otherwise.
  */
 void
-http_api_error(const char *body, size_t len, char *out, size_t outlen)
+http_api_error(const char *body, size_t len, char *dst, size_t dstlen)
 {
+	/* Masked whole, then cut: a secret cut short would not match. */
+	char out[4096];
+	size_t outlen = sizeof(out);
+	int raw = 1;
 	struct json_tokener *tok;
 	struct json_object *o = NULL, *a, *b;
 	const char *ka[] = { "errorCode", "code" };
 	const char *kb[] = { "errorSummary", "message" };
 
 	*out = '\0';
-	if (body == NULL || len == 0 || outlen == 0)
+	if (dstlen > 0)
+		*dst = '\0';
+	if (body == NULL || len == 0 || dstlen == 0)
 		return;
 	if ((tok = json_tokener_new()) != NULL) {
 		o = json_tokener_parse_ex(tok, body, (int)(len > 65536 ? 65536 : len));
@@ -639,11 +645,17 @@ http_api_error(const char *body, size_t len, char *out, size_t outlen)
 	}
 	json_object_put(o);
 	if (*out == '\0')
-		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
+		snprintf(out, outlen, "%.*s", (int)(len < outlen - 1 ? len :
+		    outlen - 1), body);
+	else
+		raw = 0;
 	http_sanitize(out);
 	redact(out, outlen);
+	if (raw && strlen(out) > 200)
+		out[200] = '\0';	/* an excerpt */
 	/* "...requests.": the caller's own punctuation follows. */
 	len = strlen(out);
 	while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))
 		out[--len] = '\0';
+	snprintf(dst, dstlen, "%s", out);
 }
