@@ -389,8 +389,11 @@ out:
 	for (char *q = desc; *q != '\0'; q++)
 		if ((unsigned char)*q < 0x20 || *q == 0x7f)
 			*q = ' ';
+	/* Masked whole, then cut: a secret cut short would not match. */
 	redact(err, errlen);
 	redact(desc, desclen);
+	if (strlen(desc) > 400)
+		strcpy(desc + 396, "...");
 	n = strlen(desc);
 	while (n > 0 && (desc[n - 1] == '.' || desc[n - 1] == ' '))
 		desc[--n] = '\0';
@@ -501,6 +504,13 @@ token_refused(struct oauth *o, const char *err, const char *desc)
 		errx(EXIT_NOPERM, "%stoken request: HTTP %ld unauthorized_"
 		    "client: %s: the app must be an API Services app allowed "
 		    "the Client Credentials grant", pre, st, desc);
+	if (err[0] == '\0' && o->body.len > 0) {
+		/* Not an OAuth error: Okta's own errorCode and errorSummary. */
+		static char api[512];
+
+		http_api_error(o->body.p, o->body.len, api, sizeof(api));
+		desc = api;
+	}
 	if (st == 404)
 		errx(EXIT_REFUSED, "%stoken request: HTTP 404: no token "
 		    "endpoint at %s: is the base URL the org's own?", pre,
@@ -576,7 +586,7 @@ static void
 mint(struct oauth *o)
 {
 	struct buf form = { 0 }, a = { 0 }, p = { 0 }, hdr = { 0 };
-	char err[128], desc[512], why[700];
+	char err[128], desc[4096], why[700];
 	int attempt = 0, nonced = 0;
 	CURLcode rc;
 
@@ -668,6 +678,11 @@ oauth_headers(struct oauth *o, const char *method, const char *url)
 	if ((l = curl_slist_append(l, p.p)) == NULL)
 		errx(EXIT_TEMPFAIL, "curl_slist_append: out of memory");
 	buf_wipe(&p);
+	/* The newest secrets are kept, and a proof a request soon pushes
+	 * out the older ones: the token and nonces are put back. */
+	secret_remember(o->token);
+	secret_remember(o->as_nonce);
+	secret_remember(o->rs_nonce);
 	return l;
 }
 
@@ -715,11 +730,14 @@ oauth_again(struct oauth *o, long status)
 void
 oauth_refused(struct oauth *o, long status, const char *okta, const char *pre)
 {
-	char e[128], d[512];
+	char e[128], d[sizeof(o->aw.www)];
 
 	www_param(o->aw.www, "error", e, sizeof(e));
 	www_param(o->aw.www, "error_description", d, sizeof(d));
+	/* Masked whole, then cut: a secret cut short would not match. */
 	redact(d, sizeof(d));
+	if (strlen(d) > 400)
+		strcpy(d + 396, "...");
 	if (strcmp(e, "invalid_dpop_proof") == 0 ||
 	    strcmp(e, "use_dpop_nonce") == 0)
 		errx(EXIT_NOPERM, "%sHTTP %ld %s: %s: Okta refused okta-fetch's "

@@ -367,6 +367,12 @@ format_case() {
 
 # ---- configuration -----------------------------------------------------------
 
+@test "linking: okta-fetch alone links libcrypto; okta2ocsf neither it, libcurl nor json-c" {
+	command -v ldd >/dev/null || skip "no ldd"
+	ldd "$OKTA_FETCH" | grep -q libcrypto || flunk "okta-fetch does not link libcrypto"
+	! ldd "$OKTA2OCSF" | grep -E 'libcrypto|libcurl|libjson' || flunk "okta2ocsf links them"
+}
+
 @test "two kinds of credentials: 78, naming both" {
 	export OKTA_BASE_URL=http://127.0.0.1:9
 	OKTA_API_TOKEN=t OKTA_CLIENT_ID=$CLIENT OKTA_PRIVATE_KEY_FILE=$KEYS/rsa.jwk fetch -q
@@ -420,6 +426,16 @@ format_case() {
 
 # ---- secrets -------------------------------------------------------------------
 
+@test "a long listing: the token stays masked after hundreds of proofs" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault echotoken@90
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q -l 2
+	expect_status 77
+	expect_stderr "[redacted]"
+	printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
+	run no_secrets "$BATS_TEST_TMPDIR/stderr"
+	[ "$status" -eq 0 ] || flunk "$output"
+}
+
 @test "-vvv: no token, assertion, proof, nonce or key in any output (nonces, renewal)" {
 	okta_app --oauth-key "$KEYS/rsa-pkcs8.pem" --oauth-nonce --oauth-api-nonce --oauth-fault revoke@3
 	OKTA_PRIVATE_KEY_FILE=$KEYS/rsa-pkcs8.pem fetch -vvv
@@ -448,18 +464,27 @@ format_case() {
 	no_secrets "$BATS_TEST_TMPDIR/stderr"
 }
 
-@test "a token endpoint that echoes the assertion and the token in its error: redacted" {
+@test "a token endpoint that echoes the assertion and the proof in its error: redacted" {
 	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault echo@1
 	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -vvv
 	expect_status 69
+	expect_stderr "Cannot use client_assertion=[redacted] with DPoP [redacted]"
 	printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
-	expect_stderr "[redacted]"
 	python3 - "$OAUTH_LOG" "$BATS_TEST_TMPDIR/stderr" <<-'EOF'
 		import json, sys
 		text = open(sys.argv[2]).read()
 		for r in map(json.loads, open(sys.argv[1])):
-		    for k in ("jwt",):
-		        v = r.get(k)
-		        assert not v or v not in text, "an echoed JWT was printed"
+		    for part in (r.get("jwt") or "").split("."):
+		        assert len(part) < 20 or part not in text, "part of an echoed JWT was printed"
 	EOF
+}
+
+@test "an API that echoes the token and the proof in its error body: redacted" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault echobody@70
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q -l 3
+	expect_status 69
+	expect_stderr "E0000001: Bad token [redacted], proof [redacted]"
+	printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
+	run no_secrets "$BATS_TEST_TMPDIR/stderr"
+	[ "$status" -eq 0 ] || flunk "$output"
 }
