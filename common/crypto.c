@@ -519,6 +519,7 @@ key_generate_p256(struct sign_key *k)
 void
 key_free(struct sign_key *k)
 {
+	EVP_PKEY_CTX_free(k->ctx);
 	EVP_PKEY_free(k->pkey);
 	free(k->kid);
 	memset(k, 0, sizeof(*k));
@@ -622,25 +623,35 @@ int
 jws_sign(const struct sign_key *k, const char *header, const char *payload,
     struct buf *out)
 {
-	EVP_MD_CTX *ctx;
-	unsigned char *sig = NULL, rs[2 * EC_MAX_COORD];
+	struct sign_key *mk = (struct sign_key *)k;
+	unsigned char md[EVP_MAX_MD_SIZE], *sig = NULL, rs[2 * EC_MAX_COORD];
 	const unsigned char *q;
 	size_t start = out->len, siglen = 0;
+	unsigned int mdlen = 0;
 	ECDSA_SIG *es;
 	int ret = -1;
 
 	b64url_add(out, header, strlen(header));
 	buf_addc(out, '.');
 	b64url_add(out, payload, strlen(payload));
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		errx(EXIT_TEMPFAIL, "EVP_MD_CTX_new: out of memory");
-	if (EVP_DigestSignInit(ctx, NULL, alg_md(k), NULL, k->pkey) != 1 ||
-	    EVP_DigestSign(ctx, NULL, &siglen, (unsigned char *)out->p + start,
-	    out->len - start) != 1)
+	/* One context for the key's life: setting one up costs more than
+	 * the signature itself, and DPoP signs once a request. */
+	if (mk->ctx == NULL) {
+		if ((mk->ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey,
+		    NULL)) == NULL ||
+		    EVP_PKEY_sign_init(mk->ctx) != 1 ||
+		    EVP_PKEY_CTX_set_signature_md(mk->ctx, alg_md(k)) != 1) {
+			EVP_PKEY_CTX_free(mk->ctx);
+			mk->ctx = NULL;
+			goto out;
+		}
+	}
+	if (EVP_Digest(out->p + start, out->len - start, md, &mdlen,
+	    alg_md(k), NULL) != 1 ||
+	    EVP_PKEY_sign(mk->ctx, NULL, &siglen, md, mdlen) != 1)
 		goto out;
 	sig = xmalloc(siglen);
-	if (EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)out->p + start,
-	    out->len - start) != 1)
+	if (EVP_PKEY_sign(mk->ctx, sig, &siglen, md, mdlen) != 1)
 		goto out;
 	buf_addc(out, '.');
 	if (k->coord == 0)
@@ -658,7 +669,6 @@ jws_sign(const struct sign_key *k, const char *header, const char *payload,
 	ret = 0;
 out:
 	ERR_clear_error();
-	EVP_MD_CTX_free(ctx);
 	free(sig);
 	buf_addc(out, '\0');
 	out->len--;

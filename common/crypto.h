@@ -15,6 +15,7 @@ struct sign_key {
 	const char	*alg;		/* "RS256", "ES256" or "ES384" */
 	char		*kid;		/* a JWK's own kid, or NULL */
 	size_t		 coord;		/* EC: bytes of a coordinate */
+	void		*ctx;		/* EVP_PKEY_CTX, ready to sign */
 };
 
 #define KEY_ERR_MAX	512
