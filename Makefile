@@ -16,13 +16,17 @@ CURL_CFLAGS != $(PKG_CONFIG) --cflags libcurl 2>/dev/null
 CURL_LIBS != $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl
 JSON_CFLAGS != $(PKG_CONFIG) --cflags json-c 2>/dev/null || echo -I/usr/include/json-c
 JSON_LIBS != $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c
+CRYPTO_CFLAGS != $(PKG_CONFIG) --cflags libcrypto 2>/dev/null
+CRYPTO_LIBS != $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DVERSION=\"$(VERSION)\" -Icommon $(CURL_CFLAGS) $(JSON_CFLAGS) $(CPPFLAGS)
+	-DVERSION=\"$(VERSION)\" -Icommon $(CURL_CFLAGS) $(JSON_CFLAGS) $(CRYPTO_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARNFLAGS) $(CFLAGS)
 # Each program links what it uses: okta2ocsf, a filter, no network.
 LIBS = -lm
 NET_LIBS = $(CURL_LIBS) $(JSON_LIBS) -lm
+# okta-fetch alone signs (its OAuth mode): only it links libcrypto.
+FETCH_LIBS = $(CURL_LIBS) $(JSON_LIBS) $(CRYPTO_LIBS) -lm
 
 BIN = okta-fetch/okta-fetch okta2ocsf/okta2ocsf ocsf-push/ocsf-push
 MAN1 = man/okta-fetch.1 man/okta2ocsf.1 man/ocsf-push.1
@@ -31,15 +35,16 @@ MAN7 = man/okta-ocsf.7
 SYNC = contrib/okta-ocsf-sync
 SYNC_MAN = contrib/okta-ocsf-sync.1
 UNITS = contrib/systemd/okta-ocsf-sync@.service contrib/systemd/okta-ocsf-sync@.timer
-HDR = common/common.h common/net.h
-LIBOBJ = common/buf.o common/diag.o common/env.o common/http.o \
+HDR = common/common.h common/crypto.h common/net.h okta-fetch/oauth.h
+LIBOBJ = common/buf.o common/crypto.o common/diag.o common/env.o common/http.o \
 	common/jscan.o common/lineio.o common/num.o common/secret.o \
 	common/stats.o common/time.o
-OBJ = okta-fetch/okta-fetch.o okta2ocsf/okta2ocsf.o ocsf-push/ocsf-push.o
+OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta2ocsf/okta2ocsf.o \
+	ocsf-push/ocsf-push.o
 FUZZ = headers iso8601 jscan link map pushline
 REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 tests/fuzz/replay-jscan \
 	tests/fuzz/replay-link tests/fuzz/replay-map tests/fuzz/replay-pushline
-TESTBIN = tests/unit/test-common $(REPLAY)
+TESTBIN = tests/unit/test-common tests/unit/test-crypto $(REPLAY)
 FUZZ_SECONDS = 60
 CLANG = clang
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -51,15 +56,16 @@ all: $(BIN)
 .c.o:
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIBOBJ) $(OBJ) tests/unit/test-common.o: $(HDR)
+$(LIBOBJ) $(OBJ) tests/unit/test-common.o tests/unit/test-crypto.o: $(HDR)
 
 common/libcommon.a: $(LIBOBJ)
 	rm -f $@
 	ar rc $@ $(LIBOBJ)
 	ranlib $@
 
-okta-fetch/okta-fetch: okta-fetch/okta-fetch.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta-fetch/okta-fetch.o common/libcommon.a $(NET_LIBS)
+okta-fetch/okta-fetch: okta-fetch/okta-fetch.o okta-fetch/oauth.o common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta-fetch/okta-fetch.o okta-fetch/oauth.o \
+		common/libcommon.a $(FETCH_LIBS)
 
 okta2ocsf/okta2ocsf: okta2ocsf/okta2ocsf.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta2ocsf/okta2ocsf.o common/libcommon.a $(LIBS)
@@ -69,6 +75,9 @@ ocsf-push/ocsf-push: ocsf-push/ocsf-push.o common/libcommon.a
 
 tests/unit/test-common: tests/unit/test-common.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-common.o common/libcommon.a $(NET_LIBS)
+
+tests/unit/test-crypto: tests/unit/test-crypto.o common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-crypto.o common/libcommon.a $(FETCH_LIBS)
 
 # The fuzz targets, replayed over their corpus without libFuzzer.
 tests/fuzz/replay-headers: tests/fuzz/fuzz-headers.c
@@ -96,7 +105,8 @@ check-sanitize:
 		tests/fuzz | (cd build/sanitize && tar xf -)
 	$(MAKE) -C build/sanitize clean
 	$(MAKE) -C build/sanitize CC="$(CLANG)" CFLAGS="-O1 -g $(SANFLAGS)" \
-		LDFLAGS="$(SANFLAGS)" all tests/unit/test-common $(REPLAY)
+		LDFLAGS="$(SANFLAGS)" all tests/unit/test-common tests/unit/test-crypto \
+		$(REPLAY)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	BUILD=build/sanitize sh tests/run-all
@@ -113,7 +123,7 @@ fuzz:
 		$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined \
 			$(ALL_CPPFLAGS) -Wno-unused-function -Wno-unused-variable -o tests/fuzz/fuzz-$$t \
-			tests/fuzz/fuzz-$$t.c common/*.c $(NET_LIBS) || exit 1; \
+			tests/fuzz/fuzz-$$t.c common/*.c $(FETCH_LIBS) || exit 1; \
 	done
 	for t in $(FUZZ); do \
 		mkdir -p tests/fuzz/work/$$t; \
@@ -134,7 +144,7 @@ TIDY_CHECKS = -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,\
 -bugprone-implicit-widening-of-multiplication-result,\
 -bugprone-easily-swappable-parameters,-bugprone-assignment-in-if-condition,\
 -bugprone-reserved-identifier
-SRC = common/*.c okta-fetch/okta-fetch.c okta2ocsf/okta2ocsf.c \
+SRC = common/*.c okta-fetch/okta-fetch.c okta-fetch/oauth.c okta2ocsf/okta2ocsf.c \
 	ocsf-push/ocsf-push.c
 SHELLSCRIPTS = tests/run-all tests/demo tests/helper.bash \
 	contrib/okta-ocsf-sync tests/bench/run

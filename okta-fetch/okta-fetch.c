@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "oauth.h"
 
 #define LIMIT_MAX	200		/* Okta's largest page */
 #define OVERLAP_MS	(5 * 60 * 1000)	/* the search index lags behind */
@@ -69,6 +70,7 @@ struct fetch {
 	struct origin	 origin;
 	char		*token;
 	const char	*scheme;	/* SSWS or Bearer */
+	struct oauth	*oauth;		/* or a service app's own tokens */
 	int		 limit;
 	const char	*search, *expand, *since_arg, *state;
 	int		 check;
@@ -400,7 +402,10 @@ request_start(struct fetch *f, const char *url, int attempt)
 {
 	int running;
 
-	f->hdrs = http_auth(NULL, f->scheme, f->token);
+	if (f->oauth != NULL)
+		f->hdrs = oauth_headers(f->oauth, "GET", url);
+	else
+		f->hdrs = http_auth(NULL, f->scheme, f->token);
 	f->hdrs = curl_slist_append(f->hdrs, "Accept: application/json");
 	if (attempt > 0 && f->rid[0] != '\0') {
 		char h[200];
@@ -515,6 +520,16 @@ get_page(struct fetch *f, const char *url, int *attempt, int started)
 			errx(EXIT_REFUSED, "%s: page larger than %lld bytes: "
 			    "not an Okta API answer", f->base, MAX_PAGE_BYTES);
 		v = http_classify(rc, f->status);
+		if (f->oauth != NULL && rc == CURLE_OK) {
+			/* A nonce asked for, a token refused: once each. */
+			if (oauth_again(f->oauth, f->status)) {
+				(*attempt)--;
+				continue;
+			}
+			if (v != HTTP_OK && v != HTTP_RETRY)
+				oauth_refused(f->oauth, f->status,
+				    okta_error(f), "");
+		}
 		if (v == HTTP_OK)
 			return;
 		if (v == HTTP_AUTH)
@@ -688,9 +703,9 @@ configure(struct fetch *f, const char *url_opt)
 	static const char *api_vars[] = { "OKTA_API_TOKEN",
 	    "OKTA_CLIENT_TOKEN", NULL };
 	static const char *oauth_vars[] = { "OKTA_ACCESS_TOKEN", NULL };
-	const char *used, *e;
+	const char *used, *e, *api_used, *app_used, *kinds[3];
 	char *api = NULL, *oauth = NULL, *url = NULL;
-	size_t n;
+	size_t n, nkinds = 0;
 
 	if (url_opt != NULL)
 		url = xstrdup(url_opt);
@@ -710,16 +725,29 @@ configure(struct fetch *f, const char *url_opt)
 		    url);
 	f->base = url;
 
-	if (env_first(api_vars, &api, &used) < 0 ||
+	if (env_first(api_vars, &api, &api_used) < 0 ||
 	    env_first(oauth_vars, &oauth, &used) < 0)
 		exit(stats_exit(EXIT_CONFIG));
-	if (api != NULL && oauth != NULL)
-		errx(EXIT_CONFIG, "both an API token (OKTA_API_TOKEN) and an "
-		    "access token (OKTA_ACCESS_TOKEN) are set: keep one");
-	if (api == NULL && oauth == NULL)
+	app_used = oauth_env();
+	if (api != NULL)
+		kinds[nkinds++] = api_used;
+	if (oauth != NULL)
+		kinds[nkinds++] = "OKTA_ACCESS_TOKEN";
+	if (app_used != NULL)
+		kinds[nkinds++] = app_used;
+	if (nkinds > 1)
+		errx(EXIT_CONFIG, "%zu kinds of credentials are set (%s and %s%s%s): "
+		    "keep one", nkinds, kinds[0], kinds[1], nkinds > 2 ? " and " :
+		    "", nkinds > 2 ? kinds[2] : "");
+	if (nkinds == 0)
 		errx(EXIT_CONFIG, "no credentials: set OKTA_API_TOKEN or "
-		    "OKTA_API_TOKEN_FILE (an API token), or OKTA_ACCESS_TOKEN "
-		    "(an OAuth access token with scope okta.devices.read)");
+		    "OKTA_API_TOKEN_FILE (an API token), OKTA_ACCESS_TOKEN "
+		    "(an OAuth access token with scope okta.devices.read), or "
+		    "OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_FILE (a service app)");
+	if (app_used != NULL) {
+		f->oauth = oauth_new(url);
+		return;
+	}
 	f->token = api ? api : oauth;
 	secret_remember(f->token);	/* before anything can print it */
 	f->scheme = api ? "SSWS" : "Bearer";
@@ -736,8 +764,13 @@ check(struct fetch *f, const char *url)
 	CURLcode rc;
 	int n;
 
-	request_start(f, url, 0);
-	rc = request_end(f);
+	if (f->oauth != NULL)
+		oauth_check(f->oauth);
+	do {
+		request_start(f, url, 0);
+		rc = request_end(f);
+	} while (f->oauth != NULL && rc == CURLE_OK &&
+	    oauth_again(f->oauth, f->status));
 	if (f->resp.header_too_long)
 		header_too_long(f);
 	proxy_refused(f);
@@ -767,6 +800,9 @@ check(struct fetch *f, const char *url)
 		    EXIT_REFUSED, "check failed: %s: %s", host,
 		    http_errstr(rc, f->errbuf));
 	}
+	if (f->oauth != NULL)
+		oauth_refused(f->oauth, f->status, okta_error(f),
+		    "check failed: ");
 	if (f->status == 401)
 		errx(EXIT_NOPERM, "check failed: %s: token invalid or expired "
 		    "(HTTP 401 %s)", host, okta_error(f));
@@ -962,6 +998,8 @@ main(int argc, char *argv[])
 	curl_easy_setopt(f.c, CURLOPT_WRITEFUNCTION, body_cb);
 	curl_easy_setopt(f.c, CURLOPT_WRITEDATA, &f);
 	curl_easy_setopt(f.c, CURLOPT_ERRORBUFFER, f.errbuf);
+	if (f.oauth != NULL)
+		oauth_attach(f.oauth, f.m, f.c, &f.resp, &f.hopt, &f.retries);
 	f.live = isatty(STDERR_FILENO) && verbosity == 1;
 	f.t0 = mono_ms();
 	run = &f;
@@ -1073,6 +1111,7 @@ done:
 	jdoc_free(&f.doc);
 	free(f.next);
 	buf_free(&f.page);
+	oauth_free(f.oauth);
 	curl_multi_cleanup(f.m);
 	curl_easy_cleanup(f.c);
 	curl_global_cleanup();
