@@ -13,7 +13,8 @@
  *   an input device (in input order), device.os an object, enrichments
  *   one element, and every *_time an integer;
  * - a record is written only for an input device with a non-empty string
- *   id (json-c's reading of the input must agree).
+ *   id (json-c's reading of the input must agree); a text jscan refuses
+ *   is one rejection and no record.
  */
 #define FUZZING
 #include "../../okta2ocsf/okta2ocsf.c"
@@ -60,28 +61,34 @@ tokener(void)
 	return tok;
 }
 
-/* json-c's reading of a whole text, or NULL. */
-static struct json_object *
-jc_parse(const char *s, size_t n)
+/* json-c's reading of a whole text into *o: 0, or -1 (JSON null: *o NULL). */
+static int
+jc_parse(const char *s, size_t n, struct json_object **out)
 {
 	struct json_tokener *tok = tokener();
 	struct json_object *o;
 	size_t used;
 
 	o = json_tokener_parse_ex(tok, s, (int)n);
-	if (json_tokener_get_error(tok) == json_tokener_continue)
+	used = json_tokener_get_parse_end(tok);
+	if (json_tokener_get_error(tok) == json_tokener_continue) {
+		/* The end of input completes it: all of it was used. */
 		o = json_tokener_parse_ex(tok, "", 1);
+		used = n;
+	}
+	*out = NULL;
 	if (json_tokener_get_error(tok) != json_tokener_success) {
 		json_object_put(o);
-		return NULL;
+		return -1;
 	}
-	for (used = json_tokener_get_parse_end(tok); used < n; used++)
+	for (; used < n; used++)
 		if (s[used] != ' ' && s[used] != '\t' && s[used] != '\r' &&
 		    s[used] != '\n') {
 			json_object_put(o);
-			return NULL;
+			return -1;
 		}
-	return o;
+	*out = o;
+	return 0;
 }
 
 /* The *_time members of device: integers when present. */
@@ -114,7 +121,7 @@ check_record(const char *s, size_t n, struct json_object **keep)
 	if (jscan(&rd, s, n, &why) != JSCAN_OK || rd.t[0].type != J_OBJECT ||
 	    rd.ws)
 		abort();
-	if ((o = jc_parse(s, n)) == NULL ||
+	if (jc_parse(s, n, &o) == -1 ||
 	    !json_object_is_type(o, json_type_object))
 		abort();
 	if (!is_int(get(o, "class_uid"), 5001) ||
@@ -167,7 +174,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int init;
 	struct lreader lr = { .name = "fuzz", .lineno = 1 };
+	static struct jdoc mine;
 	struct json_object *in;
+	const char *why;
 	unsigned long out0, rej0, devices, lines = 0;
 	size_t ndev, next = 0, i, start;
 
@@ -189,12 +198,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	/* json-c reads what jscan accepted, since jscan is the stricter. */
-	in = jc_parse((const char *)data, size);
-	if (in != NULL && json_object_is_type(in, json_type_array))
-		devices = json_object_array_length(in);
-	else
-		devices = 1;
+	/*
+	 * A text jscan refuses is one rejection, whatever json-c (laxer:
+	 * see fuzz-jscan.c) makes of it; one jscan takes, json-c reads too.
+	 */
+	if (jscan(&mine, (const char *)data, size, &why) != JSCAN_OK) {
+		if (n_out != out0 || n_rejected != rej0 + 1 || out.len != 0)
+			abort();
+		return 0;
+	}
+	if (jc_parse((const char *)data, size, &in) == -1)
+		abort();
+	devices = json_object_is_type(in, json_type_array) ?
+	    json_object_array_length(in) : 1;
 	if ((n_out - out0) + (n_rejected - rej0) != devices)
 		abort();
 	for (i = 0; i < out.len; i++)
@@ -208,10 +224,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out.len = 0;
 		return 0;
 	}
-	if (lines > 0 && in == NULL)
-		abort();	/* records from a text json-c refuses */
-	ndev = in == NULL ? 0 : json_object_is_type(in, json_type_array) ?
-	    json_object_array_length(in) : 1;
+	ndev = devices;
 	for (start = 0, i = 0; i < out.len; i++) {
 		struct json_object *keep, *uid;
 
