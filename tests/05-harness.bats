@@ -14,18 +14,22 @@ fake() {
 	chmod +x "$F/$1"
 }
 
-# harness [VAR=VALUE...]: run-all on the fakes, no BATS files unless set;
-# in a clean environment, so that a bats inside it starts afresh (bats
-# exports its own variables and puts its libexec first in PATH).
-harness() {
+# clean CMD...: run CMD in a clean environment, so that a bats inside it
+# starts afresh (bats exports its own variables and puts its libexec
+# first in PATH).
+clean() {
 	local path=:$PATH:
 	while [[ $path == *:*bats-core*:* ]]; do
 		path=$(sed 's/:[^:]*bats-core[^:]*:/:/' <<<"$path")
 	done
 	path=${path#:}
-	run env -i PATH="${path%:}" HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" \
-	    BATS_FILES=none "$@" sh "$ROOT/tests/run-all"
+	run env -i PATH="${path%:}" HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" "$@"
 	echo "$output"
+}
+
+# harness [VAR=VALUE...]: run-all on the fakes, no BATS files unless set.
+harness() {
+	clean BATS_FILES=none "$@" sh "$ROOT/tests/run-all"
 }
 
 @test "harness: good unit binaries pass, and each is counted" {
@@ -159,4 +163,40 @@ harness() {
 	harness UNIT_TESTS=none BATS_FILES=x.bats PATH="$F/bin:$PATH"
 	[ "$status" -ne 0 ]
 	[ "${lines[-1]}" = "1 passed, 2 failed, 0 skipped" ]
+}
+
+# mutant FILE ORIGINAL REPLACEMENT TESTS NAME: a mutant file in $F.
+mutant() {
+	printf '# a test mutant\nfile: %s\ntests: %s\noriginal:\n%s\nreplacement:\n%s\n' \
+	    "$1" "$4" "$2" "$3" >"$F/$5"
+}
+
+@test "mutants: one whose original text is gone fails loudly" {
+	mutant common/num.c 'no such line in num.c' 'x' "$F/none.bats" 99-gone
+	clean sh "$ROOT/tests/mutants/run" "$F/99-gone"
+	[ "$status" -ne 0 ]
+	[[ $output == *"99-gone: DOES NOT APPLY to common/num.c"* ]]
+}
+
+@test "mutants: one the tests do not kill fails the run; one they kill passes" {
+	[ -x "$ROOT/okta2ocsf/okta2ocsf" ] || skip "make first"
+	printf '%s\n' '@test "always" { true; }' >"$F/weak.bats"
+	printf '%s\n' 'load "'"$ROOT"'/tests/helper"' \
+	    '@test "okta2ocsf maps a device" { echo "{\"id\":\"a\"}" | "$OKTA2OCSF" -t 1; }' \
+	    >"$F/strong.bats"
+	# A comment changed: no test can tell.
+	mutant okta2ocsf/okta2ocsf.c \
+	    "$(sed -n 2p "$ROOT/okta2ocsf/okta2ocsf.c")" ' * changed' \
+	    "$F/weak.bats" 98-harness-survivor
+	clean sh "$ROOT/tests/mutants/run" "$F/98-harness-survivor"
+	[ "$status" -ne 0 ]
+	[[ $output == *"98-harness-survivor: SURVIVED"* ]]
+	# okta2ocsf exits 3 after its options: the mapping test fails.
+	mutant okta2ocsf/okta2ocsf.c "$(printf '\targc -= optind;')" \
+	    "$(printf '\texit(3);')" \
+	    "$F/strong.bats" 97-harness-killed
+	clean sh "$ROOT/tests/mutants/run" "$F/97-harness-killed"
+	[ "$status" -eq 0 ]
+	[[ $output == *"97-harness-killed: killed in"* ]]
+	rm -rf "$ROOT/build/mutants/98-harness-survivor"
 }
