@@ -101,6 +101,17 @@ harness() {
 	[[ $output == *"a: optional # SKIP no tool"* ]]
 }
 
+@test "harness: checks skipped inside passing tests are listed once each" {
+	printf '%s\n' '@test "a" { echo "# validator not found: schema check skipped" >&3; }' \
+	    '@test "b" { echo "# validator not found: schema check skipped" >&3; }' \
+	    >"$F/note.bats"
+	harness UNIT_TESTS=none BATS_FILES="$F/note.bats"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "2 passed, 0 failed, 0 skipped" ]
+	[[ $output == *"# checks skipped inside passing tests:"* ]]
+	[[ $output == *"#   validator not found: schema check skipped (2 times)"* ]]
+}
+
 @test "harness: only skips is not a pass" {
 	printf '%s\n' '@test "validator missing" { skip "no validator"; }' \
 	    >"$F/skip.bats"
