@@ -20,19 +20,22 @@ using namespace simdjson;
 int
 main()
 {
-	std::string in;
-	char chunk[1 << 16];
-	size_t n;
+	padded_string json;
 
-	while ((n = std::fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		in.append(chunk, n);
-	padded_string json(in);
+	/* One read of the whole input when it is a file (the bench's case). */
+	if (padded_string::load("/dev/stdin").get(json)) {
+		std::string in;
+		char chunk[1 << 16];
+		size_t n;
+
+		while ((n = std::fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			in.append(chunk, n);
+		json = padded_string(in);
+	}
 	ondemand::parser parser;
 	ondemand::document_stream docs;
 	unsigned long count = 0, bad = 0, ids = 0, platforms = 0, sum = 0;
 
-	in.clear();
-	in.shrink_to_fit();
 	if (parser.iterate_many(json, 16 * 1024 * 1024).get(docs)) {
 		std::fprintf(stderr, "floor-simdjson: iterate_many failed\n");
 		return 1;
