@@ -92,12 +92,17 @@ $(REPLAY): tests/fuzz/replay.c common/libcommon.a $(HDR) \
 		-o $@ tests/fuzz/replay.c $(@:tests/fuzz/replay-%=tests/fuzz/fuzz-%.c) \
 		common/libcommon.a $(NET_LIBS)
 
-# Every test, C unit tests then BATS; the last line is "N passed, N failed".
+# Every test, C unit tests then BATS; the last line is
+# "N passed, N failed, N skipped".  run-all runs every executable
+# tests/unit/test-* and checks each one's exit status and TAP plan.
 check: $(BIN) $(TESTBIN)
 	sh tests/run-all
 
 # The same tests against binaries built with AddressSanitizer and
-# UndefinedBehaviorSanitizer (in build/sanitize, out of the way).
+# UndefinedBehaviorSanitizer (in build/sanitize, out of the way): the
+# programs, the unit binaries and the fuzz replays, so that the corpus
+# replay (tests/40-fuzz-corpus.bats, BUILD set) catches memory errors
+# and undefined behaviour, not only segfaults and failed properties.
 check-sanitize:
 	rm -rf build/sanitize
 	mkdir -p build/sanitize
@@ -105,8 +110,7 @@ check-sanitize:
 		tests/fuzz | (cd build/sanitize && tar xf -)
 	$(MAKE) -C build/sanitize clean
 	$(MAKE) -C build/sanitize CC="$(CLANG)" CFLAGS="-O1 -g $(SANFLAGS)" \
-		LDFLAGS="$(SANFLAGS)" all tests/unit/test-common tests/unit/test-crypto \
-		$(REPLAY)
+		LDFLAGS="$(SANFLAGS)" all $(TESTBIN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	BUILD=build/sanitize sh tests/run-all
@@ -115,8 +119,11 @@ check-sanitize:
 check-valgrind: $(BIN) $(TESTBIN)
 	VALGRIND=1 sh tests/run-all
 
-# libFuzzer, each target FUZZ_SECONDS; new inputs stay in tests/fuzz/work,
-# crashes land in tests/fuzz/crashes (add them to the corpus).
+# libFuzzer, each target FUZZ_SECONDS, one after the other at the lowest
+# priority (the machine is shared); `make fuzz FUZZ=link` for one.  Every
+# target asserts properties (abort() when one fails), so a finding may be
+# a wrong answer as well as a crash.  New inputs stay in tests/fuzz/work,
+# findings land in tests/fuzz/crashes (add them to the corpus).
 fuzz:
 	mkdir -p tests/fuzz/crashes
 	for t in $(FUZZ); do \
@@ -127,10 +134,17 @@ fuzz:
 	done
 	for t in $(FUZZ); do \
 		mkdir -p tests/fuzz/work/$$t; \
-		tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+		nice -n 19 tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=tests/fuzz/crashes/$$t- -print_final_stats=1 \
 			tests/fuzz/work/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# Hand-written mutants of the lines that keep users' data and secrets
+# (tests/mutants/NN-name), each in a scratch copy under build/mutants and
+# run against the tests that should catch it: fails when one survives or
+# no longer applies.  `sh tests/mutants/run NN-name` for one.
+check-mutants: $(BIN) $(TESTBIN)
+	sh tests/mutants/run
 
 # clang-tidy: the static analyzer and bugprone, less what is noise here:
 # insecureAPI (flags every memcpy/strcpy, all bounded by hand),
@@ -146,7 +160,7 @@ TIDY_CHECKS = -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,\
 -bugprone-reserved-identifier
 SRC = common/*.c okta-fetch/okta-fetch.c okta-fetch/oauth.c okta2ocsf/okta2ocsf.c \
 	ocsf-push/ocsf-push.c
-SHELLSCRIPTS = tests/run-all tests/demo tests/helper.bash \
+SHELLSCRIPTS = tests/run-all tests/mutants/run tests/demo tests/helper.bash \
 	contrib/okta-ocsf-sync tests/bench/run
 
 lint:
@@ -221,5 +235,5 @@ clean:
 	rm -rf build tests/fuzz/work
 	for t in $(FUZZ); do rm -f tests/fuzz/fuzz-$$t; done
 
-.PHONY: all bench check check-sanitize check-valgrind clean deb demo fuzz \
-	install lint uninstall
+.PHONY: all bench check check-mutants check-sanitize check-valgrind clean deb \
+	demo fuzz install lint uninstall

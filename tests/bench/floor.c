@@ -1,7 +1,9 @@
 /*
- * floor: json-c alone parsing the same input as okta2ocsf, without mapping.
- * The benchmark's floor for okta2ocsf: read NDJSON from stdin line by line,
- * parse each line with json_tokener_parse, drop it, count the objects.
+ * floor: json-c alone parsing the same input as okta2ocsf, without mapping:
+ * read NDJSON from stdin line by line, parse each line with
+ * json_tokener_parse, drop it, count the objects.  Once the benchmark's
+ * floor; since okta2ocsf reads with its own tokenizer (floor-jscan.c is
+ * the floor now), a reference row only.
  *
  *   cc -O2 -o floor floor.c $(pkg-config --cflags --libs json-c)
  *   ./floor < devices.ndjson        # prints the count on stderr
