@@ -376,6 +376,13 @@ link_next(const char *v, size_t len, char **out)
 		if (p == end)
 			goto bad;
 		ue = p++;
+		/* A URI reference (RFC 3986) has no blank, control byte,
+		 * quote or '<': such a target is a malformed header, never
+		 * a link cut short into another URL. */
+		for (const char *c = u; c < ue; c++)
+			if ((unsigned char)*c <= ' ' || *c == 0x7f ||
+			    *c == '"' || *c == '<')
+				goto bad;
 		next = 0;
 		for (;;) {
 			const char *name, *ne, *val, *ve;

@@ -17,7 +17,7 @@
 
 #define NSECRETS	64	/* the newest are kept: proofs come one a request */
 #define MASK		"[redacted]"
-#define CUT_MIN		3	/* a cut-off secret shorter than this is noise */
+#define CUT_MIN		8	/* shorter tails are words: "nonce" of use_dpop_nonce */
 
 static char *secrets[NSECRETS];
 static size_t nsecret;		/* slots used, then the next one to reuse */

@@ -53,13 +53,20 @@ static const char help_text[] =
     "  --cacert FILE      CA certificates to trust besides the system's\n"
     "  -h, --help         this text\n"
     "  -V, --version      the version\n"
-    "\nenvironment:\n"
+    "\nenvironment (each also as VAR_FILE, the secret read from a file):\n"
     "  OKTA_BASE_URL      the org URL (or OKTA_CLIENT_ORGURL)\n"
     "  OKTA_API_TOKEN     an API token, sent as SSWS (or OKTA_CLIENT_TOKEN)\n"
     "  OKTA_ACCESS_TOKEN  an OAuth access token, sent as Bearer\n"
-    "  VAR_FILE           a secret read from a file instead (preferred)\n"
-    "  https_proxy        a proxy (also HTTPS_PROXY, ALL_PROXY)\n"
+    "  OKTA_CLIENT_ID     a service app's client id (or OKTA_CLIENT_CLIENTID)\n"
+    "  OKTA_PRIVATE_KEY   its private key, PEM or JWK (or OKTA_CLIENT_PRIVATEKEY)\n"
+    "  OKTA_KEY_ID        the key's kid (or OKTA_CLIENT_KID)\n"
+    "  OKTA_SCOPES        the scopes asked for (or OKTA_CLIENT_SCOPES;\n"
+    "                     default okta.devices.read)\n"
+    "  https_proxy        a proxy (also http_proxy, HTTPS_PROXY, ALL_PROXY)\n"
     "  no_proxy           hosts reached without the proxy\n"
+    "  (OKTA_BASE_URL_FILE, OKTA_CLIENT_ORGURL_FILE, OKTA_API_TOKEN_FILE,\n"
+    "   OKTA_CLIENT_TOKEN_FILE, OKTA_ACCESS_TOKEN_FILE, OKTA_CLIENT_ID_FILE,\n"
+    "   OKTA_PRIVATE_KEY_FILE, OKTA_CLIENT_PRIVATEKEY_FILE: the same, from a file)\n"
     "\nSee okta-fetch(1).\n";
 
 enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_STATS };
