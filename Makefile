@@ -57,6 +57,7 @@ all: $(BIN)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBOBJ) $(OBJ) tests/unit/test-common.o tests/unit/test-crypto.o: $(HDR)
+tests/unit/test-common.o tests/unit/test-crypto.o: tests/unit/tap.h
 
 common/libcommon.a: $(LIBOBJ)
 	rm -f $@

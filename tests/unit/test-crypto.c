@@ -10,25 +10,10 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "tap.h"
 
 #define KEYDIR	"tests/data/keys/"
 
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static char *
 slurp(const char *name, size_t *n)
