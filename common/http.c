@@ -656,6 +656,34 @@ backoff_ms(int attempt)
 	return (int64_t)(rng() % (uint64_t)(ceil + 1));
 }
 
+/*
+ * Before retry ATTEMPT (from 0) of at most MAX: exit 75 when the tries or
+ * the patience (--max-wait) ran out, else say why and sleep for the
+ * server's hint, or a backoff.  The retry is counted in *RETRIES.
+ */
+void
+http_retry_wait(const struct http_opts *o, const struct http_resp *r,
+    const char *why, int attempt, int max, unsigned long *retries)
+{
+	long long wait;
+	int left = max - attempt - 1;
+
+	if (attempt >= max)
+		errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why, max,
+		    max == 1 ? "retry" : "retries");
+	if ((wait = http_hint_ms(r)) > o->max_wait_ms)
+		errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, more "
+		    "than --max-wait %lld s", why, (wait + 999) / 1000,
+		    o->max_wait_ms / 1000);
+	if (wait < 0)
+		wait = backoff_ms(attempt);
+	if (retries != NULL)
+		(*retries)++;
+	info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0, left,
+	    left == 1 ? "retry" : "retries");
+	sleep_ms(wait, NULL);
+}
+
 /* curl's detailed message when it has one, redacted: it may name a URL. */
 const char *
 http_errstr(CURLcode rc, const char *errbuf)

@@ -523,25 +523,14 @@ token_refused(struct oauth *o, const char *err, const char *desc)
 static void
 token_wait(struct oauth *o, const char *why, int attempt)
 {
-	long long wait;
-	int max = o->check ? 0 : o->hopt->max_retries;
-	int left = max - attempt - 1;
+	char msg[800];
 
-	if (attempt >= max)
-		errx(EXIT_TEMPFAIL, "%stoken request: %s%s", o->check ?
-		    "check failed: " : "", why, max ? ": giving up after all "
-		    "retries" : "");
-	if ((wait = http_hint_ms(&o->resp)) > o->hopt->max_wait_ms)
-		errx(EXIT_TEMPFAIL, "token request: %s: the server asks to "
-		    "wait %lld s, more than --max-wait %lld s", why,
-		    (wait + 999) / 1000, o->hopt->max_wait_ms / 1000);
-	if (wait < 0)
-		wait = backoff_ms(attempt);
-	if (o->retries != NULL)
-		(*o->retries)++;
-	info("token request: %s: retrying in %.1f s (%d %s left)", why,
-	    wait / 1000.0, left, left == 1 ? "retry" : "retries");
-	sleep_ms(wait, NULL);
+	/* --check tries once: its verdict is about now. */
+	if (o->check)
+		errx(EXIT_TEMPFAIL, "check failed: token request: %s", why);
+	snprintf(msg, sizeof(msg), "token request: %s", why);
+	http_retry_wait(o->hopt, &o->resp, msg, attempt, o->hopt->max_retries,
+	    o->retries);
 }
 
 /* One POST to the token endpoint, on the shared connection. */

@@ -472,30 +472,12 @@ request_end(struct fetch *f)
 	return rc;
 }
 
-/*
- * Before a retry: give up (exit) when the tries or the patience ran out,
- * else say why and wait, the server's hint first, else a backoff.
- */
+/* Before a retry: exit when retries or patience ran out, else wait. */
 static void
 retry_wait(struct fetch *f, const char *why, int attempt)
 {
-	long long wait;
-	int left = f->hopt.max_retries - attempt - 1;
-
-	if (attempt >= f->hopt.max_retries)
-		errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why,
-		    f->hopt.max_retries,
-		    f->hopt.max_retries == 1 ? "retry" : "retries");
-	if ((wait = http_hint_ms(&f->resp)) > f->hopt.max_wait_ms)
-		errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, more "
-		    "than --max-wait %lld s", why, (wait + 999) / 1000,
-		    f->hopt.max_wait_ms / 1000);
-	if (wait < 0)
-		wait = backoff_ms(attempt);
-	f->retries++;
-	info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0, left,
-	    left == 1 ? "retry" : "retries");
-	sleep_ms(wait, NULL);
+	http_retry_wait(&f->hopt, &f->resp, why, attempt, f->hopt.max_retries,
+	    &f->retries);
 	tick(f);
 }
 
