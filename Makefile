@@ -36,7 +36,7 @@ SYNC = contrib/okta-ocsf-sync
 SYNC_MAN = contrib/okta-ocsf-sync.1
 UNITS = contrib/systemd/okta-ocsf-sync@.service contrib/systemd/okta-ocsf-sync@.timer
 HDR = common/common.h common/crypto.h common/net.h okta-fetch/oauth.h
-LIBOBJ = common/buf.o common/crypto.o common/diag.o common/env.o common/http.o \
+LIBOBJ = common/buf.o common/crypto.o common/diag.o common/env.o common/file.o common/http.o \
 	common/jscan.o common/lineio.o common/num.o common/secret.o \
 	common/stats.o common/time.o
 OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta2ocsf/okta2ocsf.o \

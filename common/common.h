@@ -134,6 +134,10 @@ int64_t	 now_ms(void);
 int64_t	 mono_ms(void);
 int	 sleep_ms(int64_t, volatile const int *);
 
+/* file.c: every byte written, or a file replaced whole. */
+int	 write_all(int, const void *, size_t, size_t *);
+int	 file_replace(const char *, const void *, size_t);
+
 /* stats.c: --stats FILE, a run's counters and exit status as one JSON
  * object, written atomically (a temporary file renamed) when the program
  * exits: from main through stats_exit, and from errx and err.  The table

@@ -175,23 +175,6 @@ on_signal(int sig)
 	errno = e;
 }
 
-static int
-write_all(int fd, const char *p, size_t n, size_t *done)
-{
-	ssize_t w;
-
-	*done = 0;
-	while (*done < n) {
-		if ((w = write(fd, p + *done, n - *done)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		*done += (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Write what FAILED's buffer holds, whole lines, with write(2): no stdio
  * buffer keeps a line that the summary reports as saved.  A failure there

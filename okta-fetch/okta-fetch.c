@@ -625,41 +625,14 @@ read_mark(const char *path, int64_t *ms)
 	return 1;
 }
 
-/* Write TEXT to PATH atomically: a temporary file, fsync, rename. */
+/* Write TEXT to PATH atomically, or exit: the mark is no guess. */
 static void
 write_atomic(const char *path, const char *text)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	size_t n = strlen(text);
-	int fd;
+	int r = file_replace(path, text, strlen(text));
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
-	    (int)sizeof(tmp))
-		errx(EXIT_CONFIG, "%s: path too long", path);
-	if ((fd = mkstemp(tmp)) == -1)
-		err(EXIT_CONFIG, "%s", tmp);
-	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
-		warn("%s", tmp);
-		unlink(tmp);
-		exit(stats_exit(EXIT_TEMPFAIL));
-	}
-	fchmod(fd, 0644);
-	close(fd);
-	if (rename(tmp, path) == -1) {
-		warn("rename %s", path);
-		unlink(tmp);
-		exit(stats_exit(EXIT_TEMPFAIL));
-	}
-	/* The rename itself must reach the disk. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		strcpy(dir, ".");
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
+	if (r != 0)
+		exit(stats_exit(r == -1 ? EXIT_CONFIG : EXIT_TEMPFAIL));
 }
 
 /* okta-fetch --commit FILE: promote FILE.next to FILE. */

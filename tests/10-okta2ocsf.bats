@@ -778,6 +778,21 @@ stats_value() {
 	expect_eq devices "$(stats_value "$st" devices)" 0
 }
 
+@test "--stats FILE that cannot be written: a success becomes 75, said; no temporary file left" {
+	local d=$BATS_TEST_TMPDIR/ro
+	mkdir "$d"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$BATS_TEST_TMPDIR/missing/stats.json" </dev/null
+	expect_status 75
+	[[ $stderr == *"--stats $BATS_TEST_TMPDIR/missing/stats.json: not written"* ]] ||
+		flunk "no message naming the stats file: $stderr"
+	# A stats file replaced whole: the old one stays until the new is complete.
+	printf '{"old":1}\n' >"$d/stats.json"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" --stats "$d/stats.json" </dev/null
+	expect_status 0
+	expect_eq exit_status "$(stats_value "$d/stats.json" exit_status)" 0
+	[ -z "$(find "$d" -name '*.tmp.*')" ] || flunk "a temporary file was left"
+}
+
 @test "--help: the synopsis, one line per option and variable, the page to read; every SYNOPSIS option is in it" {
 	local opt
 	run --separate-stderr "$OKTA2OCSF" --help

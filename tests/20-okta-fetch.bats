@@ -18,7 +18,7 @@ DATA=$BATS_TEST_DIRNAME/data/fetch
 MARKS=$DATA/marks.ndjson
 
 setup_file() {
-	local py dir=$BATS_FILE_TMPDIR pid deadline
+	local py dir=$BATS_FILE_TMPDIR
 
 	# The pyenv shim costs ~0.3 s a call; the interpreter it runs does not.
 	py=$(python3 -c 'import sys; print(sys.executable)')
@@ -28,18 +28,8 @@ setup_file() {
 		export PATH="$dir/bin:$PATH"
 	fi
 
-	python3 "$FIXTURES/okta.py" --generate 1000 --url-file "$dir/oracle.url" \
-		>/dev/null 2>"$dir/oracle.err" 3>&- &
-	pid=$!
-	deadline=$((SECONDS + 10))
-	while [ ! -s "$dir/oracle.url" ]; do
-		if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$pid" 2>/dev/null; then
-			cat "$dir/oracle.err" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	python3 - "$(cat "$dir/oracle.url")" "$dir" <<-'EOF' || { kill "$pid"; return 1; }
+	start_server ORACLE okta.py --generate 1000 || return 1
+	python3 - "$ORACLE_URL" "$dir" <<-'EOF' || { stop_servers; return 1; }
 		import http.client, json, sys, urllib.parse
 		base, out = sys.argv[1], sys.argv[2]
 		u = urllib.parse.urlsplit(base)
@@ -62,8 +52,7 @@ setup_file() {
 		                        n = urllib.parse.urlsplit(link.split("<")[-1].split(">")[0])
 		                        path = n.path + "?" + n.query
 	EOF
-	kill "$pid"
-	wait "$pid" 2>/dev/null || true
+	stop_servers
 	[ "$(wc -l <"$dir/all.ndjson")" -eq 1000 ]
 }
 
@@ -82,15 +71,6 @@ fetch() { run --separate-stderr timeout 60 "$OKTA_FETCH" "$@"; }
 # fetch_env ENV-ARGS... OKTA_FETCH ARGS...: the same through env(1).
 fetch_env() { run --separate-stderr timeout 60 env "$@"; }
 
-flunk() {
-	{
-		printf '%s\n' "$@"
-		printf -- '--- exit status: %s\n--- stderr:\n%s\n--- stdout (first 5 lines):\n' \
-			"$status" "$stderr"
-		head -n 3 <<<"$output" | cut -c1-160
-	} >&2
-	return 1
-}
 
 expect_status() {
 	[ "$status" -eq "$1" ] || flunk "exit status $status, expected $1"

@@ -63,11 +63,6 @@ fetch() {
 		--cacert "$BATS_FILE_TMPDIR/ca.pem" "$@"
 }
 
-flunk() {
-	printf '%s\n' "$@" "--- exit status: $status" "--- stderr:" "$stderr" >&2
-	return 1
-}
-
 # no_leak WHAT: no fragment of the token, nor SECRET_RE, in stdout or stderr.
 no_leak() {
 	local l

@@ -19,24 +19,11 @@ EXPECTED=$BATS_FILE_TMPDIR/expected.ndjson
 N=450	# three pages of 200
 
 setup_file() {
-	local dir=$BATS_FILE_TMPDIR pid deadline
-
 	# The devices of --generate N, as an API token lists them.
-	python3 "$FIXTURES/okta.py" --generate "$N" --url-file "$dir/plain.url" \
-		>/dev/null 2>"$dir/plain.err" 3>&- &
-	pid=$!
-	deadline=$((SECONDS + 10))
-	while [ ! -s "$dir/plain.url" ]; do
-		if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$pid" 2>/dev/null; then
-			cat "$dir/plain.err" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	OKTA_BASE_URL=$(cat "$dir/plain.url") OKTA_API_TOKEN=test-token \
-		"$OKTA_FETCH" -q >"$EXPECTED" || { kill "$pid"; return 1; }
-	kill "$pid"
-	wait "$pid" 2>/dev/null || true
+	start_server PLAIN okta.py --generate "$N" || return 1
+	OKTA_BASE_URL=$PLAIN_URL OKTA_API_TOKEN=test-token \
+		"$OKTA_FETCH" -q >"$EXPECTED" || { stop_servers; return 1; }
+	stop_servers
 	[ "$(wc -l <"$EXPECTED")" -eq "$N" ]
 }
 

@@ -23,19 +23,21 @@ SERVER_PIDS=()
 
 # start_server NAME SCRIPT ARGS...: run a fixture on 127.0.0.1 and wait for
 # its URL (10 s deadline); sets NAME_URL and remembers the pid for teardown.
+# In setup_file (no test yet), the files go to the file's directory.
 start_server() {
-	local name=$1 script=$2 url_file deadline
+	local name=$1 script=$2 url_file deadline dir
 	shift 2
-	url_file=$BATS_TEST_TMPDIR/$name.url
+	dir=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}
+	url_file=$dir/$name.url
 	rm -f "$url_file"
 	python3 "$FIXTURES/$script" --url-file "$url_file" "$@" \
-		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
+		>"$dir/$name.out" 2>"$dir/$name.err" 3>&- &
 	SERVER_PIDS+=($!)
 	deadline=$((SECONDS + 10))
 	while [ ! -s "$url_file" ]; do
 		if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$!" 2>/dev/null; then
 			echo "fixture $script did not start:" >&2
-			cat "$BATS_TEST_TMPDIR/$name.err" >&2
+			cat "$dir/$name.err" >&2
 			return 1
 		fi
 		sleep 0.05
@@ -94,6 +96,18 @@ validate_sekoia() {
 		echo "$output" >&2
 		return 1
 	fi
+}
+
+# flunk MESSAGE...: fail the test, saying why, with the last run's status,
+# stderr and the start of its stdout.
+flunk() {
+	{
+		printf '%s\n' "$@"
+		printf -- '--- exit status: %s\n--- stderr:\n%s\n--- stdout (first 5 lines):\n' \
+			"$status" "$stderr"
+		head -n 3 <<<"$output" | cut -c1-160
+	} >&2
+	return 1
 }
 
 # Wall-clock and CPU-time assertions mean nothing 10-50 times slower.
