@@ -169,9 +169,12 @@ static void
 on_signal(int sig)
 {
 	int e = errno;
+	ssize_t w;
 
 	got_signal = sig;
-	(void)write(sigpipe[1], "", 1);
+	/* Failing, the pipe is full: it holds a wake-up already. */
+	w = write(sigpipe[1], "", 1);
+	(void)w;
 	errno = e;
 }
 
