@@ -134,14 +134,20 @@ int64_t	 now_ms(void);
 int64_t	 mono_ms(void);
 int	 sleep_ms(int64_t, volatile const int *);
 
-/* file.c: every byte written, or a file replaced whole. */
+/* file.c: every byte written, or a file replaced whole; a user's file
+ * replaced whole when regular, else written into in place (file_put). */
 int	 write_all(int, const void *, size_t, size_t *);
 int	 file_replace(const char *, const void *, size_t);
+int	 file_fdname(const char *);
+const char *file_put_refused(const char *);
+int	 file_put(const char *, const void *, size_t);
 
 /* stats.c: --stats FILE, a run's counters and exit status as one JSON
- * object, written atomically (a temporary file renamed) when the program
- * exits: from main through stats_exit, and from errx and err.  The table
- * ends with a NULL key; its pointers must live until exit. */
+ * object, written by file_put's rule (a regular file replaced whole, a
+ * device or FIFO written into) when the program exits: from main through
+ * stats_exit, and from errx and err.  stats_open refuses a FILE that
+ * cannot be written (78) before the run.  The table ends with a NULL key;
+ * its pointers must live until exit. */
 struct stat_field {
 	const char		*key;
 	const unsigned long	*n;	/* a counter, or */
