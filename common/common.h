@@ -41,11 +41,13 @@ extern const char *progname;
 extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
 extern int progress_line;	/* a live counter is on stderr's line */
 extern FILE *diag_out;		/* NULL: stderr */
+extern const char *usage_synopsis; /* printed by usage_error */
 void	 setprogname(char *[]);
 void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	 warn(const char *, ...) PRINTFLIKE(1, 2);
 void	 errx(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
 void	 err(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
+void	 usage_error(const char *, ...) NORETURN PRINTFLIKE(1, 2);
 void	 info(const char *, ...) PRINTFLIKE(1, 2);	/* unless -q */
 void	 debug(const char *, ...) PRINTFLIKE(1, 2);	/* with -v */
 void	*xmalloc(size_t);
@@ -58,8 +60,10 @@ int	 fshut(FILE *, const char *);
 /* num.c: strtonum(3)'s contract: 0 and *errstr set on failure. */
 long long parse_num(const char *, long long, long long, const char **);
 double	 parse_seconds(const char *, double, double, const char **);
+/* An option's value, or usage_error naming the option and what it takes. */
 long long opt_num(const char *, const char *, long long, long long);
 int64_t	 opt_ms(const char *, const char *, double, double);
+int	 opt_word(const char *, const char *, const char *const *);
 
 /* env.c */
 int	 env_get(const char *, char **);

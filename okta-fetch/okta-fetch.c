@@ -822,9 +822,11 @@ main(int argc, char *argv[])
 	const char *url_opt = NULL, *commit = NULL, *stats = NULL;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
+	static const char *const expands[] = { "user", "userSummary", NULL };
 	int c, attempt = 0;
 
 	setprogname(argv);
+	usage_synopsis = usage_text;
 	memset(&f, 0, sizeof(f));
 	f.t0 = mono_ms();
 	f.limit = LIMIT_MAX;
@@ -836,11 +838,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			if (strcmp(optarg, "user") != 0 &&
-			    strcmp(optarg, "userSummary") != 0)
-				errx(EXIT_USAGE, "-e %s: must be user or "
-				    "userSummary", optarg);
-			f.expand = optarg;
+			f.expand = expands[opt_word("-e", optarg, expands)];
 			break;
 		case 'h':
 			usage(0);
@@ -872,7 +870,7 @@ main(int argc, char *argv[])
 				optarg = day;
 			}
 			if (iso8601_ms(optarg, strlen(optarg), &since) == -1)
-				errx(EXIT_USAGE, "--since %s: not a date or an RFC "
+				usage_error("--since %s: not a date or an RFC "
 				    "3339 time such as 2025-01-31T00:00:00Z",
 				    f.since_arg);
 			break;
@@ -894,22 +892,20 @@ main(int argc, char *argv[])
 				usage(EXIT_USAGE);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage(EXIT_USAGE);
-	}
+	if (optind < argc)
+		usage_error("unexpected argument: %s", argv[optind]);
 	/* main's f outlives every stats_exit: from errx, or main's return. */
 	if (stats != NULL)
 		stats_open(stats, fields);
 	if (commit != NULL) {
 		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
 		    f.check || f.limit != LIMIT_MAX)
-			errx(EXIT_USAGE, "--commit takes no option but -q, -v "
+			usage_error("--commit takes no option but -q, -v "
 			    "and --stats");
 		return stats_exit(commit_mark(commit));
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))
-		errx(EXIT_USAGE, "--check takes only -u, -q, -v, --timeout "
+		usage_error("--check takes only -u, -q, -v, --timeout "
 		    "and --cacert");
 
 	configure(&f, url_opt);

@@ -176,3 +176,60 @@ no_leftovers() {
 	done
 	no_leftovers "$T"
 }
+
+# ---- usage errors -----------------------------------------------------
+
+# bad_value PROG ARGS...: a usage error: exit 64, nothing on stdout, the
+# first stderr line names the option and its value, the synopsis follows.
+bad_value() {
+	local p=$1
+	shift
+	run --separate-stderr timeout 60 "$BUILD/$p/$p" "$@"
+	[ "$status" -eq 64 ] || flunk "$p $*: not 64"
+	[ -z "$output" ] || flunk "$p $*: something on stdout"
+	[[ ${stderr_lines[0]} == "$p: $1 $2: "* ]] ||
+		flunk "$p $*: the first line does not say what was wrong"
+	[[ ${stderr_lines[1]} == "usage: $p "* ]] ||
+		flunk "$p $*: no synopsis after the message"
+}
+
+@test "okta-fetch: a bad option value (-l 0, -e foo, --timeout 0, ...) says what, then the synopsis, 64" {
+	bad_value okta-fetch -l 0
+	bad_value okta-fetch -l 201
+	bad_value okta-fetch -l abc
+	bad_value okta-fetch -e foo
+	[[ ${stderr_lines[0]} == "okta-fetch: -e foo: must be user or userSummary" ]]
+	bad_value okta-fetch --timeout 0
+	bad_value okta-fetch --max-retries 101
+	bad_value okta-fetch --max-wait soon
+	bad_value okta-fetch --since yesterday
+	# Options that clash: the same way.
+	run --separate-stderr "$OKTA_FETCH" --check -s 'status eq "ACTIVE"'
+	[ "$status" -eq 64 ]
+	[[ ${stderr_lines[1]} == "usage: okta-fetch "* ]] || flunk "no synopsis after a clash"
+	run --separate-stderr "$OKTA_FETCH" --commit "$T/state" -l 5
+	[ "$status" -eq 64 ]
+	[[ ${stderr_lines[1]} == "usage: okta-fetch "* ]] || flunk "no synopsis after a clash"
+}
+
+@test "okta2ocsf: a bad option value (-T, -t, -u) says what, then the synopsis, 64" {
+	bad_value okta2ocsf -T splunk
+	[[ ${stderr_lines[0]} == "okta2ocsf: -T splunk: must be sekoia or ocsf" ]]
+	bad_value okta2ocsf -t -1
+	bad_value okta2ocsf -t 1e3
+	bad_value okta2ocsf -u h
+	[[ ${stderr_lines[0]} == "okta2ocsf: -u h: must be ms or s" ]]
+}
+
+@test "ocsf-push: a bad option value (-b, -B, -i, -P, --timeout) says what, then the synopsis, 64" {
+	bad_value ocsf-push -b 0
+	bad_value ocsf-push -B 10
+	bad_value ocsf-push -i 0
+	bad_value ocsf-push -i 1x
+	bad_value ocsf-push -P 17
+	bad_value ocsf-push --timeout 0
+	bad_value ocsf-push --max-retries -1
+	run --separate-stderr "$OCSF_PUSH" --check -n
+	[ "$status" -eq 64 ]
+	[[ ${stderr_lines[1]} == "usage: ocsf-push "* ]] || flunk "no synopsis after a clash"
+}
