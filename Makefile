@@ -239,7 +239,7 @@ uninstall:
 # The Debian package, built by dpkg-buildpackage in a copy of the
 # committed and working files under build/deb (it writes its .deb to the
 # parent directory, so the tree stays clean); the .deb lands in build/.
-DEB_SRC = Makefile README.md common okta-fetch okta2ocsf ocsf-push man \
+DEB_SRC = Makefile README.md NEWS.md LICENSE common okta-fetch okta2ocsf ocsf-push man \
 	contrib debian
 deb:
 	rm -rf build/deb
