@@ -118,13 +118,13 @@ file_fdname(const char *path)
 }
 
 /*
- * Why PATH may not be written at all, or NULL: a directory, or a link
- * to one.  A symbolic link to a
- * regular file (or to nothing) is refused: replacing the link would
- * destroy what the user set up, replacing its target would follow a link
- * to replace what it points at (a link planted in /tmp would let a run as
- * root overwrite any file), and writing through it in place would give a
- * reader half an object.  Naming the file itself gets all of it right.
+ * Why PATH may not be written at all, or NULL.  A directory (or a link to
+ * one) cannot be.  A symbolic link to a regular file (or to nothing) is
+ * refused: replacing the link would destroy what the user set up,
+ * replacing its target would follow a link to replace what it points at
+ * (a link planted in /tmp would let a run as root overwrite any file),
+ * and writing through it in place would give a reader half an object.
+ * Naming the file itself gets all of it right.
  */
 const char *
 file_put_refused(const char *path)

@@ -123,6 +123,14 @@ stderr_prefixed() {
 		flunk "a stderr line lacks the okta-fetch: prefix"
 }
 
+# stderr_usage: a usage error's stderr: one "okta-fetch: " line saying
+# what was wrong, then the synopsis.
+stderr_usage() {
+	[[ ${stderr_lines[0]} == "okta-fetch: "* ]] || flunk "the first line lacks the okta-fetch: prefix"
+	[[ ${stderr_lines[1]} == "usage: okta-fetch "* ]] || flunk "no synopsis after the message"
+	! sed 1d <<<"$stderr" | grep -q '^okta-fetch: ' || flunk "more than one message"
+}
+
 # expect_summary DEVICES PAGES RETRIES: stderr is exactly the summary line,
 # preceded by RETRIES retry lines.
 expect_summary() {
@@ -272,7 +280,7 @@ print(s.getsockname()[1])'
 		fetch -u http://127.0.0.1:9 -l "$l"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 		stderr_has '-l'
 	done
 }
@@ -324,7 +332,7 @@ print(s.getsockname()[1])'
 		fetch -u "$OKTA_URL" --since "$t"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 		stderr_has 'since'
 	done
 	expect_reqs ""
@@ -355,7 +363,7 @@ print(s.getsockname()[1])'
 		fetch -u "$OKTA_URL" -e "$e"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 	done
 	expect_reqs ""
 }
