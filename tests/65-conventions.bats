@@ -51,9 +51,21 @@ no_leftovers() {
 	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
 }
 
+# not_replacing PROG: PROG writes into a link to a device in place: a
+# build that would rename over it (the bug) must not be let near /dev,
+# whose /dev/stdout it would replace when run as root.
+not_replacing() {
+	rm -f "$T/canary"
+	ln -s /dev/null "$T/canary"
+	good "$1" --stats "$T/canary" >/dev/null 2>&1 || true
+	[ -L "$T/canary" ] ||
+		{ echo "$1 replaced a link to /dev/null: /dev/std* tests not run" >&2; return 1; }
+}
+
 @test "--stats /dev/stdout: the object on stdout after the data, for each program; /dev/stdout stays a link" {
 	local p
 	for p in $PROGS; do
+		not_replacing "$p"
 		good "$p" >"$T/plain.$p"
 		good "$p" --stats /dev/stdout >"$T/out.$p" ||
 			{ echo "$p: exit $?" >&2; return 1; }
@@ -70,6 +82,7 @@ no_leftovers() {
 @test "--stats /dev/stderr and /dev/fd/3: the object where the descriptor points, each program" {
 	local p
 	for p in $PROGS; do
+		not_replacing "$p"
 		good "$p" --stats /dev/stderr >/dev/null 2>"$T/err.$p" ||
 			{ echo "$p: exit $?" >&2; cat "$T/err.$p" >&2; return 1; }
 		is_stats "$(cat "$T/err.$p")" "$p" 0
