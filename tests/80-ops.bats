@@ -86,6 +86,10 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	cat >"$BIN/$1" <<-EOF
 		#!/bin/bash
 		echo "\$*" >>"$BATS_TEST_TMPDIR/$1.calls"
+		case \$1 in
+		-V) echo "$1 \$(cat "$BATS_TEST_TMPDIR/mock.version" 2>/dev/null || echo 0.1.0)"; exit 0 ;;
+		-h) echo "usage: $1 [--state FILE [--full | --full-every DURATION]]"; exit 0 ;;
+		esac
 		cat >/dev/null
 		prev=
 		for a; do
@@ -120,9 +124,9 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	last=$(metric last_run_timestamp_seconds)
 	[ "${last%.*}" -le "$now" ] && [ "${last%.*}" -ge $((now - 600)) ]
 	[[ $(metric last_run_duration_seconds) =~ ^[0-9]+\.[0-9]{3}$ ]]
-	# Nine gauges, each with its HELP and TYPE; no temporary file left.
-	[ "$(grep -c '^okta_ocsf_[a-z_]*{tenant="acme"} ' "$PROM")" -eq 9 ]
-	[ "$(grep -c '^# TYPE okta_ocsf_[a-z_]* gauge$' "$PROM")" -eq 9 ]
+	# Thirteen gauges, each with its HELP and TYPE; no temporary file left.
+	[ "$(grep -c '^okta_ocsf_[a-z_]*{tenant="acme"} ' "$PROM")" -eq 13 ]
+	[ "$(grep -c '^# TYPE okta_ocsf_[a-z_]* gauge$' "$PROM")" -eq 13 ]
 	[ "$(find "$M" -type f | wc -l)" -eq 1 ]
 	[ "$(stat -c %a "$PROM")" = 644 ]
 }
@@ -342,44 +346,97 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	[ "$(count_lines "$STATE/acme.failed")" -eq 12 ]
 }
 
-@test "ops: rejected devices hold the mark back unless OKTA_OCSF_COMMIT_ON_REJECTS=1" {
+@test "ops: a rejected device: the mark moves, the device goes to the dead-letter file, exit 1, one line saying which and why" {
 	# One device with an empty id: okta2ocsf rejects it, exit 1.
 	echo '[{"id":"","lastUpdated":"2025-06-01T00:00:00.000Z"}]' >"$BATS_TEST_TMPDIR/bad.json"
 	start_pair --devices "$BATS_TEST_TMPDIR/bad.json" --generate 8
 	run_sync
 	echo "$stderr"
 	[ "$status" -eq 1 ]
+	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == *"okta2ocsf exited 1, devices rejected, saved to $STATE/acme.rejects"*"mark not moved"* ]]
-	[ ! -e "$STATE/acme.mark" ]
+	[[ $stderr == "okta-ocsf-sync: acme: okta2ocsf exited 1, 1 record(s) refused for good, appended to $STATE/acme.rejected.ndjson"* ]]
+	# Which record (its line) and why, in okta2ocsf's own words.
+	[[ $stderr == *'("okta2ocsf: stdin:1: device has no "id"'* ]]
+	[[ $stderr == *"; mark moved; "* ]]
+	[ -s "$STATE/acme.mark" ]
 	[ "$(metric records_rejected)" = 1 ]
 	[ "$(metric records_accepted)" = 8 ]
 	[ "$(metric devices_fetched)" = 9 ]
-	[ "$(metric last_success_timestamp_seconds)" = 0 ]
-	[ "$(count_lines "$STATE/acme.rejects")" -eq 1 ]
-	write_env OKTA_OCSF_COMMIT_ON_REJECTS=1
-	run_sync
-	[ "$status" -eq 1 ]
-	[[ $stderr == *"mark moved"* ]]
-	[ -s "$STATE/acme.mark" ]
-	# The run moved the mark: it counts as a success for monitoring.
+	# The run moved the mark: a success for monitoring.
 	[ "$(metric last_success_timestamp_seconds)" = "$(metric last_run_timestamp_seconds)" ]
 	[ "$(metric last_run_exit_status)" = 1 ]
+	# The dead-letter file: 0600, one JSON object a line, the record verbatim.
+	d=$STATE/acme.rejected.ndjson
+	[ "$(stat -c %a "$d")" = 600 ]
+	[ "$(count_lines "$d")" -eq 1 ]
+	python3 - "$d" "$STATE/acme.rejects" <<-'EOF'
+		import json, sys, time, calendar
+		(l,) = open(sys.argv[1])
+		d = json.loads(l)
+		assert set(d) == {"time", "tenant", "stage", "line"}, d
+		assert d["tenant"] == "acme" and d["stage"] == "okta2ocsf", d
+		assert d["line"] == open(sys.argv[2]).read().rstrip("\n"), d
+		assert json.loads(d["line"])["id"] == "", d
+		t = calendar.timegm(time.strptime(d["time"], "%Y-%m-%dT%H:%M:%SZ"))
+		assert abs(t - time.time()) < 600, d
+	EOF
+	# The next run appends; the mark moves again.
+	mark=$(cat "$STATE/acme.mark")
+	run_sync
+	[ "$status" -eq 1 ]
+	[ "$(count_lines "$d")" -eq 2 ]
+	# OKTA_OCSF_HOLD_ON_REJECTS=1: the old rule, the mark held.
+	rm -f "$STATE/acme.mark"
+	write_env OKTA_OCSF_HOLD_ON_REJECTS=1
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"1 record(s) refused, in $STATE/acme.rejects (mark held: OKTA_OCSF_HOLD_ON_REJECTS=1)"*"mark not moved"* ]]
+	[ ! -e "$STATE/acme.mark" ]
+	[ "$(count_lines "$d")" -eq 2 ]
+	# The deprecated OKTA_OCSF_COMMIT_ON_REJECTS=0 meant the same.
+	write_env OKTA_OCSF_COMMIT_ON_REJECTS=0
+	run_sync
+	[ "$status" -eq 1 ]
+	[ ! -e "$STATE/acme.mark" ]
+}
+
+@test "ops: a record Sekoia.io refuses: the mark moves, the record is dead-lettered, exit 1" {
+	echo '[{"id":"guoREFUSEME0000000001","lastUpdated":"2025-06-01T00:00:00.000Z","status":"ACTIVE","profile":{"displayName":"x","platform":"WINDOWS"}}]' \
+		>"$BATS_TEST_TMPDIR/one.json"
+	INTAKE_ARGS="--refuse guoREFUSEME" start_pair --devices "$BATS_TEST_TMPDIR/one.json" --generate 5
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "okta-ocsf-sync: acme: ocsf-push exited 1, 1 record(s) refused for good, appended to $STATE/acme.rejected.ndjson (\"ocsf-push: "*"refused by the API"*"; mark moved; "* ]]
+	[ -s "$STATE/acme.mark" ]
+	[ "$(count_lines "$REC/$UUID.ndjson")" -eq 5 ]
+	python3 - "$STATE/acme.rejected.ndjson" <<-'EOF'
+		import json, sys
+		(l,) = open(sys.argv[1])
+		d = json.loads(l)
+		assert d["stage"] == "ocsf-push", d
+		assert json.loads(d["line"])["device"]["uid"] == "guoREFUSEME0000000001", d
+	EOF
+	[ "$(metric records_rejected)" = 1 ]
+	[ "$(metric records_failed)" = 1 ]
 }
 
 @test "ops: the mark rules, stage by stage (mock stages)" {
-	# STATUSES COMMIT_ON_REJECTS -> committed?
-	while read -r f m p cor want; do
+	# STATUSES HOLD_ON_REJECTS -> committed?
+	while read -r f m p hold want; do
 		rm -rf "$STATE" "$BATS_TEST_TMPDIR"/*.calls
 		mock_stage okta-fetch "$f" '"devices":5,"pages":1,"retries":2,"seconds":0.1,'
 		mock_stage okta2ocsf "$m" '"devices":5,"records":4,"rejected":1,"seconds":0.1,'
 		mock_stage ocsf-push "$p" '"lines":4,"accepted":3,"batches":1,"retries":3,"rejected":1,"failed":1,"seconds":0.1,'
-		printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\nOKTA_OCSF_COMMIT_ON_REJECTS=%s\n' \
-			"$STATE" "$M" "$cor" >"$ENVFILE"
+		printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\nOKTA_OCSF_HOLD_ON_REJECTS=%s\n' \
+			"$STATE" "$M" "$hold" >"$ENVFILE"
 		run_sync
 		got=no
 		grep -q -- '--commit' "$BATS_TEST_TMPDIR/okta-fetch.calls" && got=yes
-		echo "$f $m $p on_rejects=$cor: status $status, commit $got (want $want)"
+		echo "$f $m $p hold=$hold: status $status, commit $got (want $want)"
 		[ "$got" = "$want" ]
 		first=0
 		for s in "$f" "$m" "$p"; do
@@ -396,36 +453,49 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 		if [ "$first" -eq 0 ]; then
 			[ -z "$stderr" ]
 		fi
+		if [ "$got" = yes ] && [ "$first" -eq 1 ]; then
+			[[ $stderr == *"mark moved"* ]]
+		else
+			[[ $stderr != *"mark moved"* ]]
+		fi
 	done <<-'EOF'
 		0 0 0 0 yes
 		0 0 0 1 yes
-		0 1 0 0 no
-		0 0 1 0 no
-		0 1 0 1 yes
-		0 0 1 1 yes
-		0 1 1 1 yes
-		75 0 0 1 no
-		77 0 0 1 no
-		78 0 0 1 no
-		69 0 0 1 no
-		0 78 0 1 no
-		0 1 69 1 no
-		0 1 75 1 no
-		0 0 77 1 no
-		0 0 78 1 no
-		0 0 64 1 no
+		0 1 0 0 yes
+		0 0 1 0 yes
+		0 1 1 0 yes
+		0 1 0 1 no
+		0 0 1 1 no
+		0 1 1 1 no
+		1 0 0 0 no
+		75 0 0 0 no
+		77 0 0 0 no
+		78 0 0 0 no
+		69 0 0 0 no
+		0 78 0 0 no
+		0 1 69 0 no
+		0 1 75 0 no
+		0 0 77 0 no
+		0 0 78 0 no
+		0 0 64 0 no
+		0 0 143 0 no
 	EOF
 }
 
-@test "ops: a run that finds the tenant locked leaves at once and leaves the metrics alone" {
+@test "ops: a run that finds the tenant locked leaves at once, exit 0, silent, and leaves the metrics alone" {
 	mock_stage okta-fetch 0
 	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
 	mkdir -p "$STATE"
 	exec 8>"$STATE/acme.lock"
 	flock -n 8
 	run_sync
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ -z "$output" ]
+	# -v says why it did nothing.
+	run --separate-stderr env -i PATH=/usr/bin:/bin "$SYNC" -v "$ENVFILE"
 	exec 8>&-
-	[ "$status" -eq 75 ]
+	[ "$status" -eq 0 ]
 	[[ $stderr == *"a run is already going on"* ]]
 	[ ! -e "$PROM" ]
 	[ ! -e "$BATS_TEST_TMPDIR/okta-fetch.calls" ]
@@ -458,10 +528,12 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	run --separate-stderr "$ROOT/contrib/okta-ocsf-sync" --help
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[[ ${lines[0]} == "usage: okta-ocsf-sync [-hV] ENVFILE" ]]
-	for w in -h --help -V --version OKTA_OCSF_STATE_DIR OKTA_OCSF_METRICS_DIR \
-	    OKTA_OCSF_COMMIT_ON_REJECTS OKTA_FETCH_OPTS OKTA2OCSF_OPTS OCSF_PUSH_OPTS \
-	    https_proxy OKTA_FETCH OKTA2OCSF OCSF_PUSH; do
+	[[ ${lines[0]} == "usage: okta-ocsf-sync [-hVv] ENVFILE" ]]
+	for w in -h --help -V --version -v --verbose OKTA_OCSF_STATE_DIR OKTA_OCSF_METRICS_DIR \
+	    OKTA_OCSF_HOLD_ON_REJECTS OKTA_OCSF_COMMIT_ON_REJECTS OKTA_OCSF_FULL_EVERY \
+	    OKTA_OCSF_TIMEOUT OKTA_FETCH_OPTS OKTA2OCSF_OPTS OCSF_PUSH_OPTS \
+	    http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	    STATE_DIRECTORY XDG_STATE_HOME TMPDIR OKTA_FETCH OKTA2OCSF OCSF_PUSH; do
 		[[ $output == *"$w"* ]] || { echo "--help lacks $w" >&2; return 1; }
 		m=$w
 		[[ $w == -* ]] && m="Fl ${w#-}"
@@ -475,7 +547,7 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	run --separate-stderr "$ROOT/contrib/okta-ocsf-sync" -x "$ENVFILE"
 	[ "$status" -eq 64 ]
 	[ "${stderr_lines[0]}" = "okta-ocsf-sync: -x: unknown option" ]
-	[ "${stderr_lines[1]}" = "usage: okta-ocsf-sync [-hV] ENVFILE" ]
+	[ "${stderr_lines[1]}" = "usage: okta-ocsf-sync [-hVv] ENVFILE" ]
 	run --separate-stderr "$ROOT/contrib/okta-ocsf-sync"
 	[ "$status" -eq 64 ]
 	[ "${stderr_lines[0]}" = "okta-ocsf-sync: one ENVFILE expected, 0 given" ]
@@ -484,8 +556,8 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	[ -z "$output" ]
 }
 
-@test "ops: COMMIT_ON_REJECTS never moves the mark past records that were not rejected but lost" {
-	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_COMMIT_ON_REJECTS=1\n' "$STATE" >"$ENVFILE"
+@test "ops: exit 1 never moves the mark past records that were not rejected but lost" {
+	printf 'OKTA_OCSF_STATE_DIR=%s\n' "$STATE" >"$ENVFILE"
 	mock_stage okta-fetch 0
 	mock_stage okta2ocsf 0
 	# A batch refused whole (the 404 of an ocsf-push before 69): in
@@ -734,4 +806,134 @@ need() {
 	[ "$(metric last_run_exit_status)" = 75 ]
 	[ "$(metric records_failed)" = 15 ]
 	[ "$(metric devices_fetched)" = 15 ]
+}
+
+# --- Issue 18: full runs -------------------------------------------------
+
+@test "ops: full runs: --full-every from OKTA_OCSF_FULL_EVERY, --full when okta2ocsf -V or the target changed, noted only on commit" {
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	mock_stage okta-fetch 0 '"devices":4,"pages":1,"retries":0,"full":1,"vanished":3,"seconds":0.1,'
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
+	calls=$BATS_TEST_TMPDIR/okta-fetch.calls
+	state_call() { grep -- '--state' "$calls" | tail -n 1; }
+	# No mapping noted yet: a full listing, then the mapping noted.
+	run_sync
+	[ "$status" -eq 0 ]
+	[[ $(state_call) == "-q --full --state $STATE/acme.mark "* ]]
+	[ "$(cat "$STATE/acme.mapping")" = "okta2ocsf 0.1.0 -T sekoia" ]
+	[ "$(stat -c %a "$STATE/acme.mapping")" = 600 ]
+	[ "$(metric devices_vanished)" = 3 ]
+	[ "$(metric last_run_full)" = 1 ]
+	# The same mapping: okta-fetch decides, every 24 hours by default.
+	run_sync
+	[[ $(state_call) == "-q --full-every 86400 --state $STATE/acme.mark "* ]]
+	printf 'OKTA_OCSF_FULL_EVERY=90m\n' >>"$ENVFILE"
+	run_sync
+	[[ $(state_call) == "-q --full-every 5400 --state $STATE/acme.mark "* ]]
+	printf 'OKTA_OCSF_FULL_EVERY=0\n' >>"$ENVFILE"
+	run_sync
+	[[ $(state_call) == "-q --full-every 0 --state $STATE/acme.mark "* ]]
+	# A new okta2ocsf: a full listing; a failed run notes nothing.
+	mock_stage ocsf-push 75
+	echo 0.2.0 >"$BATS_TEST_TMPDIR/mock.version"
+	run_sync
+	[ "$status" -eq 75 ]
+	[[ $(state_call) == "-q --full --state "* ]]
+	[ "$(cat "$STATE/acme.mapping")" = "okta2ocsf 0.1.0 -T sekoia" ]
+	mock_stage ocsf-push 0
+	run_sync
+	[ "$status" -eq 0 ]
+	[[ $(state_call) == "-q --full --state "* ]]
+	[ "$(cat "$STATE/acme.mapping")" = "okta2ocsf 0.2.0 -T sekoia" ]
+	run_sync
+	[[ $(state_call) == "-q --full-every 0 --state "* ]]
+	# Another target, in any spelling: a full listing.
+	printf 'OKTA2OCSF_OPTS=-Tocsf\n' >>"$ENVFILE"
+	run_sync
+	[[ $(state_call) == "-q --full --state "* ]]
+	[ "$(cat "$STATE/acme.mapping")" = "okta2ocsf 0.2.0 -T ocsf" ]
+	printf 'OKTA2OCSF_OPTS="-q -T ocsf"\n' >>"$ENVFILE"
+	run_sync
+	[[ $(state_call) == "-q --full-every 0 --state "* ]]
+	# A bad duration is a configuration error.
+	printf 'OKTA_OCSF_FULL_EVERY=daily\n' >>"$ENVFILE"
+	run_sync
+	[ "$status" -eq 78 ]
+	[[ $stderr == *"OKTA_OCSF_FULL_EVERY=daily: not a duration"* ]]
+}
+
+@test "ops: an okta-fetch without full runs is run as before; a stage without the new --stats keys counts 0" {
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0 '"lines":2,"accepted":2,"batches":1,"batches_unconfirmed":1,"batches_ingest_failed":0,"retries":0,"rejected":0,"failed":0,"seconds":0.1,'
+	mock_stage okta-fetch 0
+	sed -i 's/--full | --full-every DURATION//' "$BIN/okta-fetch"
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
+	run_sync
+	[ "$status" -eq 0 ]
+	! grep -q -- '--full' "$BATS_TEST_TMPDIR/okta-fetch.calls"
+	[ "$(metric devices_vanished)" = 0 ]
+	[ "$(metric last_run_full)" = 0 ]
+	[ "$(metric batches_unconfirmed)" = 1 ]
+	[ "$(metric batches_ingest_failed)" = 0 ]
+	check_prom "$PROM"
+}
+
+@test "ops: two tenants in one state directory never share a mark, a roster or a dead-letter file" {
+	mock_stage okta2ocsf 1 '"devices":1,"records":0,"rejected":1,"seconds":0.1,'
+	mock_stage ocsf-push 0
+	cat >"$BIN/okta-fetch" <<-EOF
+		#!/bin/bash
+		[ "\$1" = -h ] && { echo "--full-every"; exit 0; }
+		prev=
+		for a; do
+			[ "\$prev" = --state ] && echo "\$a" >>"$BATS_TEST_TMPDIR/states"
+			[ "\$prev" = --commit ] && echo "\$a" >>"$BATS_TEST_TMPDIR/commits"
+			prev=\$a
+		done
+		exit 0
+	EOF
+	chmod +x "$BIN/okta-fetch"
+	# okta2ocsf's REJECTS: what the mock rejected.
+	cat >"$BIN/okta2ocsf" <<-'EOF'
+		#!/bin/bash
+		[ "$1" = -V ] && { echo "okta2ocsf 0.1.0"; exit 0; }
+		prev=
+		for a; do
+			[ "$prev" = -r ] && echo "{\"id\":\"$a\"}" >"$a"
+			[ "$prev" = --stats ] && echo '{"devices":1,"records":0,"rejected":1,"exit_status":1}' >"$a"
+			prev=$a
+		done
+		exit 1
+	EOF
+	for t in acme beta; do
+		printf 'OKTA_OCSF_STATE_DIR=%s\n' "$STATE" >"$BATS_TEST_TMPDIR/$t.env"
+		run_sync "$BATS_TEST_TMPDIR/$t.env"
+		[ "$status" -eq 1 ]
+	done
+	diff - "$BATS_TEST_TMPDIR/states" <<-EOF
+		$STATE/acme.mark
+		$STATE/beta.mark
+	EOF
+	diff "$BATS_TEST_TMPDIR/states" "$BATS_TEST_TMPDIR/commits"
+	# okta-fetch keeps the roster beside the mark: TENANT.mark.roster.
+	grep -q "$STATE/acme.rejects" "$STATE/acme.rejected.ndjson"
+	! grep -q beta "$STATE/acme.rejected.ndjson"
+	grep -q "$STATE/beta.rejects" "$STATE/beta.rejected.ndjson"
+}
+
+# --- Issue 19: the first error line ---------------------------------------
+
+@test "ops: the failure line quotes the stage's first error, not the last line of its synopsis" {
+	start_pair --generate 3
+	write_env 'OKTA_FETCH_OPTS="--max-retries many"'
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 64 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	first=$(head -n 1 "$STATE/acme.run/okta-fetch.err")
+	[[ $first == okta-fetch:* ]]
+	[[ $stderr == *"okta-fetch exited 64, usage error: check the *_OPTS settings in $ENVFILE (\"$first\")"* ]]
+	[[ $stderr != *usage:* ]]
+	[ ! -e "$STATE/acme.mark" ]
 }
