@@ -937,3 +937,223 @@ need() {
 	[[ $stderr != *usage:* ]]
 	[ ! -e "$STATE/acme.mark" ]
 }
+
+# --- Issue 20: files the wrapper writes, deadlines, signals --------------
+
+# plant_symlinks DIR PREFIX: symlinks DIR/PREFIXpid to a victim file for
+# the next thousand process ids, where a wrapper writing to a name made
+# of its pid would write.
+plant_symlinks() {
+	python3 - "$1" "$2" "$BATS_TEST_TMPDIR/victim" <<-'EOF'
+		import os, sys
+		d, prefix, victim = sys.argv[1:]
+		p = os.getpid()
+		for n in range(p, p + 1000):
+		    try:
+		        os.symlink(victim, os.path.join(d, prefix + str(n)))
+		    except FileExistsError:
+		        pass
+	EOF
+}
+
+@test "ops: no write through a planted symlink: metrics temporary files, .last-success.tmp" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
+	echo precious >"$BATS_TEST_TMPDIR/victim"
+	chmod 0600 "$BATS_TEST_TMPDIR/victim"
+	mkdir -p "$STATE"
+	plant_symlinks "$M" .okta_ocsf_acme.prom.
+	ln -s "$BATS_TEST_TMPDIR/victim" "$STATE/acme.last-success.tmp"
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/victim")" = 600 ]
+	[ -f "$PROM" ] && [ ! -L "$PROM" ]
+	[ "$(stat -c %a "$PROM")" = 644 ]
+	[ -f "$STATE/acme.last-success" ] && [ ! -L "$STATE/acme.last-success" ]
+	[ "$(metric last_run_exit_status)" = 0 ]
+}
+
+@test "ops: a symlink, a FIFO or a directory where a regular file goes: 78 naming it, nothing run, no hang" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
+	echo precious >"$BATS_TEST_TMPDIR/victim"
+	for f in acme.lock acme.failed acme.rejects acme.rejected.ndjson acme.last-success \
+	    acme.mapping acme.failed.prev; do
+		for kind in symlink fifo dir; do
+			rm -rf "$STATE" "$BATS_TEST_TMPDIR"/*.calls
+			mkdir -p "$STATE"
+			case $kind in
+			symlink) ln -s "$BATS_TEST_TMPDIR/victim" "$STATE/$f" ;;
+			fifo) mkfifo "$STATE/$f" ;;
+			dir) mkdir "$STATE/$f" ;;
+			esac
+			run --separate-stderr timeout 60 env -i PATH=/usr/bin:/bin "$SYNC" "$ENVFILE"
+			echo "$f ($kind): $status: $stderr"
+			[ "$status" -eq 78 ]
+			[[ $stderr == "okta-ocsf-sync: acme: $STATE/$f: not a regular file"* ]]
+			[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+			[ ! -e "$BATS_TEST_TMPDIR/okta2ocsf.calls" ]
+			[ "$(metric last_run_exit_status)" = 78 ]
+		done
+	done
+	# The metrics file itself.
+	rm -rf "$STATE" "$PROM"
+	ln -s "$BATS_TEST_TMPDIR/victim" "$PROM"
+	run_sync
+	[ "$status" -eq 78 ]
+	[[ $stderr == *"$PROM: not a regular file"* ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+}
+
+@test "ops: an env file writable by group or others is refused (78), like OpenSSH" {
+	mock_stage okta-fetch 0
+	printf 'OKTA_OCSF_STATE_DIR=%s\n' "$STATE" >"$ENVFILE"
+	for mode in 0620 0602 0666 0777; do
+		chmod "$mode" "$ENVFILE"
+		run_sync
+		[ "$status" -eq 78 ]
+		[[ $stderr == "okta-ocsf-sync: $ENVFILE: mode ${mode#0}: writable by group or others, refused"* ]]
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/okta-fetch.calls" ]
+	chmod 0644 "$ENVFILE"
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	run_sync
+	[ "$status" -eq 0 ]
+	# Through a symlink (a Kubernetes ConfigMap), the file's own mode.
+	chmod 0666 "$ENVFILE"
+	mkdir -p "$BATS_TEST_TMPDIR/k"
+	ln -s "$ENVFILE" "$BATS_TEST_TMPDIR/k/acme.env"
+	run_sync "$BATS_TEST_TMPDIR/k/acme.env"
+	[ "$status" -eq 78 ]
+}
+
+@test "ops: OKTA_OCSF_TIMEOUT: at the deadline the stages get SIGTERM, nothing is committed, exit 75" {
+	# Every POST hangs; the deadline stops the run.
+	INTAKE_ARGS="--fault hang@* --hang-seconds 120" start_pair --generate 15
+	write_env OKTA_OCSF_TIMEOUT=3s
+	start=$SECONDS
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 75 ]
+	[ $((SECONDS - start)) -lt 100 ]
+	[[ ${stderr_lines[0]} == "okta-ocsf-sync: acme: the run's deadline passed (OKTA_OCSF_TIMEOUT=3s): the stages were stopped; mark not moved" ]]
+	[[ $stderr == *"ocsf-push exited 75, stopped at the run's deadline"* ]]
+	[ ! -e "$STATE/acme.mark" ] && [ ! -e "$STATE/acme.mark.next" ] || [ ! -e "$STATE/acme.mark" ]
+	[ "$(count_lines "$STATE/acme.failed")" -eq 15 ]
+	[ "$(metric last_run_exit_status)" = 75 ]
+	# Nothing left behind: no watchdog, no pipes.
+	! pgrep -f "okta-ocsf-sync $ENVFILE" >/dev/null
+	[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'okta-ocsf-sync.acme.*' -user "$(id -u)" 2>/dev/null | grep -F "$BATS_TEST_TMPDIR" || true)" ]
+	# A bad duration.
+	write_env OKTA_OCSF_TIMEOUT=-1
+	run_sync
+	[ "$status" -eq 78 ]
+	[[ $stderr == *"OKTA_OCSF_TIMEOUT=-1: not a duration"* ]]
+}
+
+@test "ops: a stage that ignores SIGTERM at the deadline is killed a minute later; a run within its deadline leaves no watchdog" {
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	cat >"$BIN/okta-fetch" <<-EOF
+		#!/bin/bash
+		case \$1 in -h) echo --full-every; exit 0 ;; --commit) exit 0 ;; esac
+		trap '' TERM
+		echo \$\$ >"$BATS_TEST_TMPDIR/fetch.pid"
+		exec sleep 300
+	EOF
+	chmod +x "$BIN/okta-fetch"
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_TIMEOUT=1\n' "$STATE" >"$ENVFILE"
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 75 ]
+	[[ $stderr == *"okta-fetch exited 137, killed by signal 9"* ]]
+	! grep -q -- --commit "$BATS_TEST_TMPDIR/okta-fetch.calls" 2>/dev/null
+	[ ! -e "$STATE/acme.mark" ]
+}
+
+@test "ops: SIGINT reaches every stage, which starts with SIGINT and SIGQUIT not ignored" {
+	for p in okta-fetch okta2ocsf ocsf-push; do
+		cat >"$BIN/$p" <<-EOF
+			#!/bin/bash
+			case \$1 in -h) echo --full-every; exit 0 ;; -V) echo "$p 0.1.0"; exit 0 ;; esac
+			grep '^SigIgn:' /proc/\$\$/status >"$BATS_TEST_TMPDIR/$p.sigign"
+			trap 'echo INT >"$BATS_TEST_TMPDIR/$p.got"; exit 130' INT
+			sleep 60 & wait
+		EOF
+		chmod +x "$BIN/$p"
+	done
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
+	# The wrapper as a terminal runs it: SIGINT not ignored.
+	(trap - INT QUIT && exec env -i PATH=/usr/bin:/bin "$SYNC" "$ENVFILE" 2>"$BATS_TEST_TMPDIR/sync.err") &
+	pid=$!
+	deadline=$((SECONDS + 30))
+	until [ -s "$BATS_TEST_TMPDIR/okta-fetch.sigign" ] && [ -s "$BATS_TEST_TMPDIR/okta2ocsf.sigign" ] &&
+	    [ -s "$BATS_TEST_TMPDIR/ocsf-push.sigign" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || { kill "$pid"; return 1; }
+		sleep 0.1
+	done
+	# The wrapper's own: what it was started with (bats may ignore
+	# SIGQUIT, which nothing can undo).
+	wign=$(awk '/^SigIgn:/ {print $2}' "/proc/$pid/status")
+	echo "wrapper: SigIgn $wign"
+	for p in okta-fetch okta2ocsf ocsf-push; do
+		ign=$(awk '{print $2}' "$BATS_TEST_TMPDIR/$p.sigign")
+		echo "$p: SigIgn $ign"
+		# Bit 2 (SIGINT, counted from 1) clear, and nothing ignored
+		# that the wrapper did not ignore itself (such as the SIGQUIT
+		# bash ignores in background jobs).
+		[ $((16#$ign & 2)) -eq 0 ]
+		[ $((16#$ign & ~16#$wign)) -eq 0 ]
+	done
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	cat "$BATS_TEST_TMPDIR/sync.err"
+	[ "$status" -eq 130 ]
+	for p in okta-fetch okta2ocsf ocsf-push; do
+		[ "$(cat "$BATS_TEST_TMPDIR/$p.got")" = INT ]
+	done
+	[ ! -e "$STATE/acme.mark" ]
+	[ "$(metric last_run_exit_status)" = 130 ]
+}
+
+@test "ops: a word that is not an option in *_OPTS is refused (78); options and their arguments pass" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	while IFS='|' read -r line word; do
+		printf 'OKTA_OCSF_STATE_DIR=%s\n%s\n' "$STATE" "$line" >"$ENVFILE"
+		run_sync
+		echo "$line: $status $stderr"
+		[ "$status" -eq 78 ]
+		[[ $stderr == *": \"$word\": not an option"* ]]
+	done <<-'EOF'
+		OCSF_PUSH_OPTS="-P 2 extra.ndjson"|extra.ndjson
+		OKTA2OCSF_OPTS="-q devices.ndjson"|devices.ndjson
+		OKTA2OCSF_OPTS="-T ocsf -"|-
+		OKTA_FETCH_OPTS="-- -x"|--
+		OCSF_PUSH_OPTS="-b 50 -- file"|--
+	EOF
+	[ ! -e "$BATS_TEST_TMPDIR/okta2ocsf.calls" ]
+	printf 'OKTA_OCSF_STATE_DIR=%s\nOCSF_PUSH_OPTS=-b\n' "$STATE" >"$ENVFILE"
+	run_sync
+	[ "$status" -eq 78 ]
+	[[ $stderr == *"OCSF_PUSH_OPTS: -b: its argument is missing"* ]]
+	cat >"$ENVFILE" <<-EOF
+		OKTA_OCSF_STATE_DIR=$STATE
+		OKTA_FETCH_OPTS="-e userSummary -l 50 --since 2025-01-01 --max-retries=3 --timeout 10 -qs x"
+		OKTA2OCSF_OPTS="-T ocsf -t 1700000000000 -u ms"
+		OCSF_PUSH_OPTS="-P 2 -b50 --task-wait 30 --max-wait 60 -i 1"
+	EOF
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	grep -q -- '-P 2 -b50 --task-wait 30 --max-wait 60 -i 1 -f' "$BATS_TEST_TMPDIR/ocsf-push.calls"
+}
