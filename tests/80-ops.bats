@@ -1157,3 +1157,186 @@ plant_symlinks() {
 	[ "$status" -eq 0 ]
 	grep -q -- '-P 2 -b50 --task-wait 30 --max-wait 60 -i 1 -f' "$BATS_TEST_TMPDIR/ocsf-push.calls"
 }
+
+# --- Issue 21: the environment, every documented variable, the parser ----
+
+@test "ops: a variable set in the environment wins over the env file; -v says which came from where, never a value" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	cat >"$BIN/ocsf-push" <<-EOF
+		#!/bin/bash
+		[ "\$1" = -V ] && exit 0
+		cat >/dev/null
+		printf '%s\n' "SEKOIA_API_KEY_FILE=\$SEKOIA_API_KEY_FILE" "SEKOIA_REGION=\$SEKOIA_REGION" \
+			"OKTA_OCSF_METRICS_DIR=\${OKTA_OCSF_METRICS_DIR-unset}" >"$BATS_TEST_TMPDIR/vars"
+	EOF
+	chmod +x "$BIN/ocsf-push"
+	cat >"$ENVFILE" <<-EOF
+		OKTA_OCSF_STATE_DIR=$STATE
+		SEKOIA_API_KEY_FILE=/etc/okta-ocsf/acme.sekoia-key
+		SEKOIA_REGION=FRA2
+		OKTA_OCSF_METRICS_DIR=/nonexistent/read-only
+	EOF
+	# As a unit's Environment= sets them, an empty one included.
+	run --separate-stderr env -i PATH=/usr/bin:/bin SEKOIA_API_KEY_FILE=/run/credentials/sekoia-key \
+		OKTA_OCSF_METRICS_DIR="$M" SEKOIA_CONNECTOR_UUID= "$SYNC" -v "$ENVFILE"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	diff - "$BATS_TEST_TMPDIR/vars" <<-EOF
+		SEKOIA_API_KEY_FILE=/run/credentials/sekoia-key
+		SEKOIA_REGION=FRA2
+		OKTA_OCSF_METRICS_DIR=$M
+	EOF
+	[ -f "$PROM" ]
+	grep -qx "okta-ocsf-sync: acme: SEKOIA_API_KEY_FILE: from the environment (not $ENVFILE:2)" <<<"$stderr"
+	grep -qx "okta-ocsf-sync: acme: SEKOIA_REGION: from $ENVFILE:3" <<<"$stderr"
+	grep -qx "okta-ocsf-sync: acme: OKTA_OCSF_METRICS_DIR: from the environment (not $ENVFILE:4)" <<<"$stderr"
+	grep -qx "okta-ocsf-sync: acme: SEKOIA_CONNECTOR_UUID: from the environment" <<<"$stderr"
+	[[ $stderr != *FRA2* ]] && [[ $stderr != */run/credentials/sekoia-key* ]]
+	# Without -v, silent; unset in the environment, the file's value.
+	run --separate-stderr env -i PATH=/usr/bin:/bin "$SYNC" "$ENVFILE"
+	[ "$status" -eq 75 ]
+	[ "$stderr" = "okta-ocsf-sync: acme: /nonexistent/read-only/okta_ocsf_acme.prom: cannot write the metrics" ]
+}
+
+# man_variables: every variable the three programs' pages describe.
+man_variables() {
+	for p in okta-fetch okta2ocsf ocsf-push; do
+		sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /p' "$ROOT/man/$p.1"
+	done | grep -oE '\bEv [A-Za-z_][A-Za-z0-9_]*' | cut -c4- | grep -vx VAR | sort -u
+}
+
+@test "ops: every variable the programs' manual pages document is allowed in the env file, with its _FILE form" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	vars=$(man_variables)
+	for v in OKTA_CLIENT_SCOPES http_proxy ALL_PROXY HTTPS_PROXY SOURCE_DATE_EPOCH SEKOIA_REGION; do
+		grep -qx "$v" <<<"$vars" || [ "$v" = SOURCE_DATE_EPOCH ] ||
+			{ echo "the pages do not document $v" >&2; return 1; }
+	done
+	{
+		echo "OKTA_OCSF_STATE_DIR=$STATE"
+		for v in $vars SOURCE_DATE_EPOCH all_proxy no_proxy NO_PROXY OKTA_OCSF_HOLD_ON_REJECTS \
+		    OKTA_OCSF_FULL_EVERY OKTA_OCSF_TIMEOUT OKTA_OCSF_COMMIT_ON_REJECTS; do
+			case $v in
+			OKTA_OCSF_*) echo "$v=1" ;;
+			SOURCE_DATE_EPOCH) echo "$v=1700000000" ;;
+			*) echo "$v=x" ;;
+			esac
+			case $v in
+			OKTA_*_FILE | SEKOIA_*_FILE | OKTA_OCSF_*) ;;
+			OKTA_* | SEKOIA_*) echo "${v}_FILE=/x" ;;
+			esac
+		done
+	} >"$ENVFILE"
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c . "$ENVFILE")" -gt 40 ]
+}
+
+# gen_env FILE: about 62 kB of an env file, near the 64 KiB limit:
+# comments, settings, quoted values and a multi-line PEM key, repeated,
+# then the settings the test checks.
+gen_env() {
+	local i j
+	for ((i = 0; i < 78; i++)); do
+		printf '# tenant block %d: a comment line that explains the settings below it\n' "$i"
+		printf 'OKTA_BASE_URL=https://acme%d.okta.com\n' "$i"
+		printf "OKTA_SCOPES='okta.devices.read okta.users.read'\n"
+		printf 'OKTA_FETCH_OPTS="-e userSummary"  \n'
+		printf 'SEKOIA_CONNECTOR_UUID = 0b2e6c8e-5f4a-4d7b-9c61-2f0d3a8e7b15\n'
+		printf 'OKTA_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\n'
+		for j in 1 2 3 4 5 6; do
+			printf 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj%d\n' "$j"
+		done
+		printf -- '-----END PRIVATE KEY-----"\n\n'
+	done
+	# Long lines of quotes and escapes, across the pieces the parser
+	# takes long lines in.
+	printf 'OKTA_KEY_ID="%s"\n' "$(printf 'a b\\"c\\\\d\\$e %.0s' {1..400})"
+	printf 'OKTA_CLIENT_KID=%s\n' "$(printf 'x\\ y%.0s' {1..300})"
+	printf 'OKTA_OCSF_STATE_DIR=%s\n' "$STATE"
+}
+
+@test "ops: a 62 kB env file, near the 64 KiB limit, is parsed right (linear parser)" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	cat >"$BIN/ocsf-push" <<-EOF
+		#!/bin/bash
+		[ "\$1" = -V ] && exit 0
+		cat >/dev/null
+		printf '%s\n' "\$OKTA_BASE_URL" "\$OKTA_SCOPES" "\$OKTA_FETCH_OPTS" "\$SEKOIA_CONNECTOR_UUID" \
+			"\$OKTA_PRIVATE_KEY" "\$OKTA_KEY_ID" "\$OKTA_CLIENT_KID" >"$BATS_TEST_TMPDIR/vars"
+	EOF
+	chmod +x "$BIN/ocsf-push"
+	gen_env >"$ENVFILE"
+	size=$(wc -c <"$ENVFILE")
+	echo "# env file: $size bytes" >&3
+	[ "$size" -gt 60000 ] && [ "$size" -le 65536 ]
+	start=$SECONDS
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	# A generous bound against quadratic parsing (13 s before), not a
+	# speed target: make bench measures that.
+	[ $((SECONDS - start)) -lt 10 ]
+	{
+		echo https://acme77.okta.com
+		echo 'okta.devices.read okta.users.read'
+		echo '-e userSummary'
+		echo 0b2e6c8e-5f4a-4d7b-9c61-2f0d3a8e7b15
+		echo '-----BEGIN PRIVATE KEY-----'
+		for j in 1 2 3 4 5 6; do
+			echo "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj$j"
+		done
+		echo '-----END PRIVATE KEY-----'
+		for j in {1..400}; do printf '%s' 'a b"c\d$e '; done
+		echo
+		for j in {1..300}; do printf '%s' 'x y'; done
+		echo
+	} | diff - "$BATS_TEST_TMPDIR/vars"
+}
+
+@test "ops: the state directory: \$STATE_DIRECTORY, else the user's XDG state directory, created 0700" {
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	: >"$ENVFILE"
+	h=$BATS_TEST_TMPDIR/home
+	mkdir -p "$h"
+	mkdir -p -m 0700 "$BATS_TEST_TMPDIR/sd"
+	run --separate-stderr env -i PATH=/usr/bin:/bin STATE_DIRECTORY="$BATS_TEST_TMPDIR/sd:/other" "$SYNC" "$ENVFILE"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	grep -q -- "--state $BATS_TEST_TMPDIR/sd/acme.mark" "$BATS_TEST_TMPDIR/okta-fetch.calls"
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "not root's /var/lib: setpriv is missing"
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		# The test's directories (bats makes them 0700) reachable.
+		d=$BATS_TEST_TMPDIR
+		while [ "$d" != / ] && [ "$d" != "${TMPDIR:-/tmp}" ]; do
+			chmod o+x "$d"
+			d=$(dirname "$d")
+		done
+		chmod 0755 "$BIN"
+		# Where the mock stages note their calls.
+		chmod 1777 "$BATS_TEST_TMPDIR"
+		chown 65534:65534 "$h" "$ENVFILE"
+		as+=(env -i PATH=/usr/bin:/bin HOME="$h")
+		"${as[@]}" test -x "$SYNC" || skip "the test directory is not reachable by nobody"
+	else
+		as=(env -i PATH=/usr/bin:/bin HOME="$h")
+	fi
+	rm -f "$BATS_TEST_TMPDIR"/*.calls
+	run --separate-stderr "${as[@]}" "$SYNC" "$ENVFILE"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -d "$h/.local/state/okta-ocsf" ]
+	[ "$(stat -c %a "$h/.local/state/okta-ocsf")" = 700 ]
+	grep -q -- "--state $h/.local/state/okta-ocsf/acme.mark" "$BATS_TEST_TMPDIR/okta-fetch.calls"
+	run --separate-stderr "${as[@]}" XDG_STATE_HOME="$h/xdg" "$SYNC" "$ENVFILE"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$h/xdg/okta-ocsf")" = 700 ]
+}
