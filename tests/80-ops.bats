@@ -608,6 +608,8 @@ need() {
 	grep -qx 'OnCalendar=\*:0/15' "$u/okta-ocsf-sync@.timer"
 	grep -qx 'RandomizedDelaySec=5min' "$u/okta-ocsf-sync@.timer"
 	grep -qx 'Persistent=true' "$u/okta-ocsf-sync@.timer"
+	# A deadline, after the wrapper's own (OKTA_OCSF_TIMEOUT, 4h).
+	grep -qx 'TimeoutStartSec=4h 10min' "$u/okta-ocsf-sync@.service"
 	run systemd-analyze security --offline=true --root="$d" okta-ocsf-sync@acme.service
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -688,9 +690,15 @@ need() {
 	python3 -c 'import yaml' 2>/dev/null || need no-such-tool python3-yaml
 	python3 - "$k/okta-ocsf-acme.yaml" "$BATS_TEST_TMPDIR/acme.env.k8s" <<-'EOF'
 		import sys, yaml
-		docs = {d["kind"]: d for d in yaml.safe_load_all(open(sys.argv[1])) if d}
-		assert set(docs) == {"ConfigMap", "Secret", "PersistentVolumeClaim", "CronJob"}, docs.keys()
-		cm, sec, pvc, cj = (docs[k] for k in ("ConfigMap", "Secret", "PersistentVolumeClaim", "CronJob"))
+		import re
+		text = open(sys.argv[1]).read()
+		docs = {d["kind"]: d for d in yaml.safe_load_all(text) if d}
+		# No Secret to apply over the real one: the command that makes it.
+		assert set(docs) == {"ConfigMap", "PersistentVolumeClaim", "CronJob"}, docs.keys()
+		cm, pvc, cj = (docs[k] for k in ("ConfigMap", "PersistentVolumeClaim", "CronJob"))
+		m = re.search(r"kubectl create secret generic (\S+) \\\n#\s+--from-file=(\S+)=\S+ \\\n#\s+--from-file=(\S+)=\S+\n", text)
+		assert m, "no kubectl create secret command"
+		sec = {"metadata": {"name": m[1]}, "data": {m[2]: "", m[3]: ""}}
 		for d in docs.values():
 		    assert d["apiVersion"] == ("batch/v1" if d["kind"] == "CronJob" else "v1")
 		assert cj["spec"]["concurrencyPolicy"] == "Forbid"
@@ -729,6 +737,16 @@ need() {
 		assert vols["state"]["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
 		assert env["OKTA_OCSF_STATE_DIR"] == mounts["state"]["mountPath"]
 		assert not mounts["state"].get("readOnly")
+		# The pipes in TMPDIR (/tmp): an emptyDir, not the claim.
+		assert "TMPDIR" not in env
+		(tmp,) = [n for n, m in mounts.items() if m["mountPath"] == "/tmp"]
+		assert "emptyDir" in vols[tmp], vols[tmp]
+		# The wrapper's deadline comes before the Job's.
+		t = re.fullmatch(r"([0-9]+)([smh]?)", env["OKTA_OCSF_TIMEOUT"])
+		secs = int(t[1]) * {"": 1, "s": 1, "m": 60, "h": 3600}[t[2]]
+		assert secs < job["activeDeadlineSeconds"], (secs, job["activeDeadlineSeconds"])
+		# The image from a registry, not a local tag.
+		assert "/" in c["image"].split(":")[0], c["image"]
 		open(sys.argv[2], "w").write(cm["data"][key])
 	EOF
 	# The ConfigMap's env file passes the wrapper's own reader.
@@ -1063,7 +1081,8 @@ plant_symlinks() {
 	mock_stage ocsf-push 0
 	cat >"$BIN/okta-fetch" <<-EOF
 		#!/bin/bash
-		case \$1 in -h) echo --full-every; exit 0 ;; --commit) exit 0 ;; esac
+		echo "\$*" >>"$BATS_TEST_TMPDIR/okta-fetch.calls"
+		case " \$* " in *" -h "*) echo --full-every; exit 0 ;; *" --commit "*) exit 0 ;; esac
 		trap '' TERM
 		echo \$\$ >"$BATS_TEST_TMPDIR/fetch.pid"
 		exec sleep 300
@@ -1074,7 +1093,8 @@ plant_symlinks() {
 	echo "$stderr"
 	[ "$status" -eq 75 ]
 	[[ $stderr == *"okta-fetch exited 137, killed by signal 9"* ]]
-	! grep -q -- --commit "$BATS_TEST_TMPDIR/okta-fetch.calls" 2>/dev/null
+	grep -q -- --state "$BATS_TEST_TMPDIR/okta-fetch.calls"
+	! grep -q -- --commit "$BATS_TEST_TMPDIR/okta-fetch.calls"
 	[ ! -e "$STATE/acme.mark" ]
 }
 
@@ -1339,4 +1359,55 @@ gen_env() {
 	run --separate-stderr "${as[@]}" XDG_STATE_HOME="$h/xdg" "$SYNC" "$ENVFILE"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$h/xdg/okta-ocsf")" = 700 ]
+}
+
+@test "ops: the run's named pipes are made in TMPDIR, not in the state directory, and removed" {
+	cat >"$BIN/okta-fetch" <<-EOF
+		#!/bin/bash
+		case " \$* " in *" -h "* | *" --commit "*) exit 0 ;; esac
+		readlink /proc/\$\$/fd/1 >"$BATS_TEST_TMPDIR/fetch.out"
+	EOF
+	chmod +x "$BIN/okta-fetch"
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	printf 'OKTA_OCSF_STATE_DIR=%s\n' "$STATE" >"$ENVFILE"
+	mkdir -p "$BATS_TEST_TMPDIR/tmp"
+	run --separate-stderr env -i PATH=/usr/bin:/bin TMPDIR="$BATS_TEST_TMPDIR/tmp" "$SYNC" "$ENVFILE"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $(cat "$BATS_TEST_TMPDIR/fetch.out") == "$BATS_TEST_TMPDIR/tmp/okta-ocsf-sync.acme."*/fetched ]]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
+	[ -z "$(find "$STATE" -type p)" ]
+}
+
+@test "ops: the example tenant file is commented, and every setting in it, on or commented out, passes the wrapper's reader" {
+	f=$ROOT/contrib/example.env.sample
+	[ "$(grep -c '^#' "$f")" -gt 20 ]
+	mock_stage okta-fetch 0
+	mock_stage okta2ocsf 0
+	mock_stage ocsf-push 0
+	{ cat "$f"; echo "OKTA_OCSF_STATE_DIR=$STATE"; } >"$ENVFILE"
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	{ sed -n 's/^#\([A-Za-z_]*=\)/\1/p' "$f"; echo "OKTA_OCSF_STATE_DIR=$STATE"; echo "OKTA_OCSF_METRICS_DIR=$M"; } >"$ENVFILE"
+	[ "$(grep -c . "$ENVFILE")" -gt 10 ]
+	run_sync
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+}
+
+@test "ops: make uninstall says nothing of ignored errors" {
+	d=$BATS_TEST_TMPDIR/dest
+	run make -C "$ROOT" install DESTDIR="$d" PREFIX=/usr/local
+	[ "$status" -eq 0 ]
+	[ -f "$d/usr/local/share/doc/okta-ocsf/example.env.sample" ]
+	for i in 1 2; do
+		run make -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/usr/local
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ $output != *Error* ]] && [[ $output != *ignored* ]]
+	done
+	[ -z "$(find "$d" -type f)" ]
+	[ ! -e "$d/usr/local/share/doc/okta-ocsf" ]
 }
