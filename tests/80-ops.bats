@@ -658,7 +658,8 @@ need() {
 	    usr/share/man/man7/okta-ocsf.7.gz \
 	    usr/lib/systemd/system/okta-ocsf-sync@.service \
 	    usr/lib/systemd/system/okta-ocsf-sync@.timer \
-	    usr/share/doc/okta-ocsf/README.md.gz usr/share/doc/okta-ocsf/copyright; do
+	    usr/share/doc/okta-ocsf/README.md.gz usr/share/doc/okta-ocsf/copyright \
+	    etc/okta-ocsf/example.env.sample; do
 		grep -q " \./$f\$" <<<"$output" || { echo "$f not in the package" >&2; return 1; }
 	done
 	# What dpkg -i would put in place works: the commands and the pages.
@@ -1410,4 +1411,142 @@ gen_env() {
 	done
 	[ -z "$(find "$d" -type f)" ]
 	[ ! -e "$d/usr/local/share/doc/okta-ocsf" ]
+}
+
+# reachable DIR: DIR and the directories above it searchable by others
+# (bats makes its temporary directories 0700), for a non-root user.
+reachable() {
+	local d=$1
+	while [ "$d" != / ] && [ "$d" != "${TMPDIR:-/tmp}" ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+@test "ops: the README's cron, parallel and systemd recipes work as printed, with make install's layout and the package's, as a non-root user" {
+	need dpkg-deb dpkg
+	v=$(sed -n 's/^VERSION = //p' "$ROOT/Makefile")
+	t=$BATS_TEST_TMPDIR
+	# The package: the one make deb built, if it holds this wrapper.
+	deb=$(ls "$ROOT"/build/okta-ocsf_"$v"_*.deb 2>/dev/null | head -n 1) || true
+	if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" | tar xOf - ./usr/bin/okta-ocsf-sync |
+	    cmp -s - "$ROOT/contrib/okta-ocsf-sync"; then
+		need dpkg-buildpackage dpkg-dev
+		need dh debhelper
+		run make -C "$ROOT" -s deb
+		[ "$status" -eq 0 ]
+		deb=$(ls "$ROOT"/build/okta-ocsf_"$v"_*.deb | head -n 1)
+	fi
+	run make -C "$ROOT" -s install DESTDIR="$t/local" PREFIX=/usr/local
+	[ "$status" -eq 0 ]
+	dpkg-deb -x "$deb" "$t/pkg"
+	# The package's example tenant file, commented.
+	[ "$(grep -c '^#' "$t/pkg/etc/okta-ocsf/example.env.sample")" -gt 20 ]
+	as=()
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "root, and no setpriv to run as another user"
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		reachable "$t"
+	fi
+	start_okta --generate 5
+	start_intake --uuid "$UUID" --record "$t/rec"
+	# The recipes, as the README prints them.
+	readme=$ROOT/README.md
+	mapfile -t cron < <(grep -E '^    \*/15 \* \* \* \* +okta-ocsf +/' "$readme")
+	[ "${#cron[@]}" -eq 2 ]
+	envlines=$(awk '/^where `\/etc\/okta-ocsf\/acme.env` is$/ {f = 1; next}
+		f && /^    / {print substr($0, 5); g = 1; next}
+		f && g {exit}' "$readme")
+	[ -n "$envlines" ]
+	parallel_cmd=$(awk '/^    parallel --joblog/ {s = substr($0, 5); sub(/\\$/, "", s); getline; sub(/^ +/, ""); print s $0; exit}' "$readme")
+	[[ $parallel_cmd == "parallel --joblog ~/"* ]]
+	unit_env=$(sed -n "s/^    printf '%s\\\\n' \\(.*\\) |$/\\1/p" "$readme")
+	[[ $unit_env == OKTA_BASE_URL=* ]]
+	n=0
+	for line in "${cron[@]}"; do
+		read -r _ _ _ _ _ user cmd arg <<<"$line"
+		[ "$user" = okta-ocsf ]
+		case $cmd in
+		/usr/local/bin/*) root=$t/local ;;
+		/usr/bin/*) root=$t/pkg ;;
+		*) echo "$cmd: neither layout" >&2; return 1 ;;
+		esac
+		echo "# $cmd in $root" >&3
+		[ -x "$root$cmd" ]
+		e=$root/etc/okta-ocsf
+		mkdir -p "$e"
+		echo test-token >"$e/acme.okta-token"
+		echo test-key >"$e/acme.sekoia-key"
+		chmod 0600 "$e/acme.okta-token" "$e/acme.sekoia-key"
+		[ ${#as[@]} -eq 0 ] || chown 65534:65534 "$e/acme.okta-token" "$e/acme.sekoia-key"
+		# The README's file, the stand-ins for acme.okta.com and
+		# Sekoia.io, the staging root's /etc.
+		sed -e "s|^OKTA_BASE_URL=.*|OKTA_BASE_URL=$OKTA_URL|" \
+			-e "s|^SEKOIA_CONNECTOR_UUID=.*|SEKOIA_CONNECTOR_UUID=$UUID|" \
+			-e "s|=/etc/okta-ocsf/|=$e/|" <<<"$envlines" >"$root$arg"
+		echo "SEKOIA_BASE_URL=$INTAKE_URL" >>"$root$arg"
+		home=$t/home-${root##*/}
+		mkdir -p "$home"
+		[ ${#as[@]} -eq 0 ] || chown 65534:65534 "$home"
+		# cron's environment.
+		run --separate-stderr "${as[@]}" env -i HOME="$home" LOGNAME=okta-ocsf SHELL=/bin/sh \
+			PATH=/usr/bin:/bin "$root$cmd" "$root$arg"
+		echo "$stderr"
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ] && [ -z "$output" ]
+		[ -s "$home/.local/state/okta-ocsf/acme.mark" ]
+		[ "$(stat -c %a "$home/.local/state/okta-ocsf")" = 700 ]
+		# The five devices sent again (a new state: a full listing).
+		[ "$(count_lines "$t/rec/$UUID.ndjson")" -ge $((n + 5)) ]
+		n=$(count_lines "$t/rec/$UUID.ndjson")
+		# GNU parallel, its job log where the user can write.
+		if command -v parallel >/dev/null; then
+			c=${parallel_cmd//\/usr\/local\/bin\/okta-ocsf-sync/$root$cmd}
+			c=${c//\/etc\/okta-ocsf\//$e/}
+			run "${as[@]}" env -i HOME="$home" PATH=/usr/bin:/bin bash -c "$c"
+			echo "$output"
+			[ "$status" -eq 0 ]
+			[ -s "$home/okta-ocsf.jobs" ]
+		fi
+		# systemd: the unit's environment and credentials, the
+		# README's env file, then the cron one (the unit's wins).
+		u=$root${cmd%/bin/*}/lib/systemd/system/okta-ocsf-sync@.service
+		grep -qx "ExecStart=$cmd /etc/okta-ocsf/%i.env" "$u"
+		sd=$t/sd-${root##*/}
+		mkdir -p "$sd/creds" "$sd/state/okta-ocsf" "$sd/run/okta-ocsf"
+		sed -n 's/^LoadCredential=\([^:]*\):\/etc\/okta-ocsf\/%i\.\(.*\)$/\1 \2/p' "$u" |
+		while read -r name file; do
+			cp "$e/acme.$file" "$sd/creds/$name"
+		done
+		[ ${#as[@]} -eq 0 ] || chown -R 65534:65534 "$sd"
+		uenv=()
+		while read -r kv; do
+			kv=${kv//%d/$sd/creds}
+			kv=${kv//%S/$sd/state}
+			kv=${kv//%t/$sd/run}
+			uenv+=("$kv")
+		done < <(sed -n 's/^Environment=//p' "$u")
+		cp "$root$arg" "$t/cron.env"
+		for envfile in readme cron; do
+			if [ "$envfile" = readme ]; then
+				# shellcheck disable=SC2086
+				printf '%s\n' $unit_env | sed -e "s|^OKTA_BASE_URL=.*|OKTA_BASE_URL=$OKTA_URL|" \
+					-e "s|^SEKOIA_CONNECTOR_UUID=.*|SEKOIA_CONNECTOR_UUID=$UUID|" >"$e/acme.env"
+				echo "SEKOIA_BASE_URL=$INTAKE_URL" >>"$e/acme.env"
+			else
+				# The cron file, its secrets' paths as on a real
+				# machine (unreadable here): the unit's win.
+				sed "s|=$e/|=/etc/okta-ocsf/|" "$t/cron.env" >"$e/acme.env"
+				echo "OKTA_OCSF_METRICS_DIR=/var/lib/prometheus/node-exporter" >>"$e/acme.env"
+			fi
+			run --separate-stderr "${as[@]}" env -i PATH=/usr/bin:/bin \
+				STATE_DIRECTORY="$sd/state/okta-ocsf" CREDENTIALS_DIRECTORY="$sd/creds" \
+				"${uenv[@]}" "$root$cmd" "$e/acme.env"
+			echo "$envfile: $stderr"
+			[ "$status" -eq 0 ]
+			[ -z "$stderr" ]
+			[ -s "$sd/state/okta-ocsf/acme.mark" ]
+			[ -s "$sd/run/okta-ocsf/okta_ocsf_acme.prom" ]
+		done
+	done
 }
