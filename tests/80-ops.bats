@@ -803,6 +803,15 @@ need() {
 	[[ $output == *"devices per platform:"* ]]
 }
 
+# stop_sync SIGNAL: the signal to the wrapper started in the background
+# ($pid, its stderr in sync.err); its status in $status.
+stop_sync() {
+	kill -"$1" "$pid"
+	status=0
+	wait "$pid" || status=$?
+	cat "$BATS_TEST_TMPDIR/sync.err"
+}
+
 @test "ops: SIGTERM to the wrapper reaches the stages: what was not delivered is in FAILED, the metrics say 75" {
 	# Every POST hangs; the wrapper is stopped once the listing is mapped.
 	INTAKE_ARGS="--fault hang@* --hang-seconds 60" start_pair --generate 15
@@ -813,10 +822,7 @@ need() {
 		[ "$SECONDS" -lt "$deadline" ] || { kill "$pid"; return 1; }
 		sleep 0.1
 	done
-	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
-	cat "$BATS_TEST_TMPDIR/sync.err"
+	stop_sync TERM
 	[ "$status" -eq 75 ]
 	[[ $(cat "$BATS_TEST_TMPDIR/sync.err") == *"ocsf-push exited 75"* ]]
 	[ ! -e "$STATE/acme.mark" ]
@@ -891,6 +897,8 @@ need() {
 	run_sync
 	[ "$status" -eq 0 ]
 	! grep -q -- '--full' "$BATS_TEST_TMPDIR/okta-fetch.calls"
+	# No mapping noted: the okta-fetch that can will list in full.
+	[ ! -e "$STATE/acme.mapping" ]
 	[ "$(metric devices_vanished)" = 0 ]
 	[ "$(metric last_run_full)" = 0 ]
 	[ "$(metric batches_unconfirmed)" = 1 ]
@@ -1133,10 +1141,7 @@ plant_symlinks() {
 		[ $((16#$ign & 2)) -eq 0 ]
 		[ $((16#$ign & ~16#$wign)) -eq 0 ]
 	done
-	kill -INT "$pid"
-	status=0
-	wait "$pid" || status=$?
-	cat "$BATS_TEST_TMPDIR/sync.err"
+	stop_sync INT
 	[ "$status" -eq 130 ]
 	for p in okta-fetch okta2ocsf ocsf-push; do
 		[ "$(cat "$BATS_TEST_TMPDIR/$p.got")" = INT ]
