@@ -1011,7 +1011,7 @@ plant_symlinks() {
 	printf 'OKTA_OCSF_STATE_DIR=%s\nOKTA_OCSF_METRICS_DIR=%s\n' "$STATE" "$M" >"$ENVFILE"
 	echo precious >"$BATS_TEST_TMPDIR/victim"
 	for f in acme.lock acme.failed acme.rejects acme.rejected.ndjson acme.last-success \
-	    acme.mapping acme.failed.prev; do
+	    acme.mapping acme.failed.prev acme.mark acme.mark.roster; do
 		for kind in symlink fifo dir; do
 			rm -rf "$STATE" "$BATS_TEST_TMPDIR"/*.calls
 			mkdir -p "$STATE"
