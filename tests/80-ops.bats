@@ -410,7 +410,7 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 	echo "$stderr"
 	[ "$status" -eq 1 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "okta-ocsf-sync: acme: ocsf-push exited 1, 1 record(s) refused for good, appended to $STATE/acme.rejected.ndjson (\"ocsf-push: "*"refused by the API"*"; mark moved; "* ]]
+	[[ $stderr == "okta-ocsf-sync: acme: ocsf-push exited 1, 1 record(s) refused for good, device guoREFUSEME0000000001, appended to $STATE/acme.rejected.ndjson (\"ocsf-push: "*"refused by the API"*"; mark moved; "* ]]
 	[ -s "$STATE/acme.mark" ]
 	[ "$(count_lines "$REC/$UUID.ndjson")" -eq 5 ]
 	python3 - "$STATE/acme.rejected.ndjson" <<-'EOF'
