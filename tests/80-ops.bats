@@ -50,7 +50,7 @@ write_env() {	# write_env [EXTRA LINES]: the tenant's settings
 
 # The wrapper as cron starts it: no environment but a bare PATH.
 run_sync() {
-	run --separate-stderr env -i PATH=/usr/bin:/bin "$SYNC" "${1:-$ENVFILE}"
+	run --separate-stderr env -i PATH=/usr/bin:/bin "$SYNC" "${1:-$ENVFILE}" </dev/null
 }
 
 metric() {	# metric NAME: its value in the tenant's .prom file
@@ -426,6 +426,7 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 
 @test "ops: the mark rules, stage by stage (mock stages)" {
 	# STATUSES HOLD_ON_REJECTS -> committed?
+	rows=0
 	while read -r f m p hold want; do
 		rm -rf "$STATE" "$BATS_TEST_TMPDIR"/*.calls
 		mock_stage okta-fetch "$f" '"devices":5,"pages":1,"retries":2,"seconds":0.1,'
@@ -437,6 +438,7 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 		got=no
 		grep -q -- '--commit' "$BATS_TEST_TMPDIR/okta-fetch.calls" && got=yes
 		echo "$f $m $p hold=$hold: status $status, commit $got (want $want)"
+		rows=$((rows + 1))
 		[ "$got" = "$want" ]
 		first=0
 		for s in "$f" "$m" "$p"; do
@@ -480,6 +482,8 @@ mock_stage() {	# mock_stage NAME STATUS [STATS_JSON_BODY]
 		0 0 64 0 no
 		0 0 143 0 no
 	EOF
+	# Every row was run (a stage reading the loop's input would end it).
+	[ "$rows" -eq 20 ]
 }
 
 @test "ops: a run that finds the tenant locked leaves at once, exit 0, silent, and leaves the metrics alone" {
