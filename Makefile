@@ -7,6 +7,7 @@ PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
+DOCDIR = $(PREFIX)/share/doc/okta-ocsf
 
 CC = cc
 CFLAGS = -O2 -g
@@ -208,10 +209,14 @@ bench: all
 demo:
 	bash tests/demo
 
-# The unit's ExecStart names the wrapper where it is installed.
+# The unit's ExecStart names the wrapper where it is installed.  The
+# example tenant file goes with the documentation (the Debian package
+# also puts it in /etc/okta-ocsf).
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	cp -f contrib/example.env.sample $(DESTDIR)$(DOCDIR)/
+	chmod 644 $(DESTDIR)$(DOCDIR)/example.env.sample
 	cp -f $(BIN) $(SYNC) $(DESTDIR)$(BINDIR)/
 	chmod 755 $(DESTDIR)$(BINDIR)/okta-ocsf-sync
 	cp -f $(MAN1) $(SYNC_MAN) $(DESTDIR)$(MANDIR)/man1/
@@ -233,8 +238,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/okta-ocsf.7
 	rm -f $(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.service \
 		$(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.timer
+	rm -f $(DESTDIR)$(DOCDIR)/example.env.sample
 	rm -f $(DESTDIR)$(PREFIX)/share/okta-ocsf/okta-ocsf-sync
-	-rmdir $(DESTDIR)$(PREFIX)/share/okta-ocsf 2>/dev/null
+	for d in $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/okta-ocsf; do \
+		if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || :; fi; \
+	done
 
 # The Debian package, built by dpkg-buildpackage in a copy of the
 # committed and working files under build/deb (it writes its .deb to the
