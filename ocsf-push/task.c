@@ -35,7 +35,6 @@ struct task {
 	int64_t		 due;		/* the next poll */
 	int64_t		 interval;	/* 1 s, doubling to 5 s */
 	int64_t		 deadline;	/* unconfirmed after that */
-	int		 attempt;	/* retries of this poll */
 	int		 polling;	/* a slot polls it now */
 	struct task	*next;		/* oldest first */
 };
@@ -50,6 +49,7 @@ static struct curl_slist *hdrs;
 static const struct http_opts *hopt;
 static int64_t wait_ms;		/* --task-wait */
 static unsigned long *retries;	/* the run's retry counter */
+static int failures;		/* polls failed in a row, of any task */
 static int off;			/* no more polling */
 static int said_id, said_late;
 
@@ -392,6 +392,7 @@ task_answer(struct slot *s, CURLcode rc)
 	s->resp.status = status;
 	v = http_classify(rc, status);
 	if (v == HTTP_OK) {
+		failures = 0;
 		r = task_status(s->respbody.p, s->respbody.len, state,
 		    sizeof(state));
 		if (r == T_DONE || r == T_FAILED)
@@ -403,7 +404,6 @@ task_answer(struct slot *s, CURLcode rc)
 		} else if (off)
 			unconfirmed(t);
 		else {
-			t->attempt = 0;
 			t->interval = t->interval * 2 > POLL_MAX_MS ?
 			    POLL_MAX_MS : t->interval * 2;
 			t->due = mono_ms() + t->interval;
@@ -431,7 +431,8 @@ task_answer(struct slot *s, CURLcode rc)
 		give_up_polling(why);
 		return;
 	}
-	switch (http_retry_next(hopt, &s->resp, t->attempt, hopt->max_retries,
+	/* One task API: --max-retries counts its failures in a row. */
+	switch (http_retry_next(hopt, &s->resp, failures, hopt->max_retries,
 	    &wait)) {
 	case HTTP_RETRY_SPENT:
 		strncat(why, ": no more retries", sizeof(why) - strlen(why) -
@@ -446,10 +447,10 @@ task_answer(struct slot *s, CURLcode rc)
 		give_up_polling(why);
 		return;
 	}
-	left = hopt->max_retries - t->attempt - 1;
+	left = hopt->max_retries - failures - 1;
 	info("%s: retrying the poll of task %s in %.1f s (%d %s left)", why,
 	    t->id, wait / 1000.0, left, left == 1 ? "retry" : "retries");
-	t->attempt++;
+	failures++;
 	(*retries)++;
 	t->due = mono_ms() + wait;
 }
