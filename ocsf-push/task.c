@@ -89,18 +89,24 @@ parse_object(const char *body, size_t len)
 	return o;
 }
 
-/* Text from the API, for a message: cut, no control characters. */
+/*
+ * Text from the API, for a message: redacted whole (a server may echo
+ * the key), then cut, with no control characters.
+ */
 static void
 cleaned(char *out, size_t size, const char *s, size_t n)
 {
+	struct buf r = { 0 };
 	size_t i;
 
-	for (i = 0; i < n && i + 4 < size; i++)
-		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
-		    s[i];
+	redact_buf(&r, s, n);
+	for (i = 0; i < r.len && i + 4 < size; i++)
+		out[i] = (unsigned char)r.p[i] < 0x20 || r.p[i] == 0x7f ? '?' :
+		    r.p[i];
 	out[i] = '\0';
-	if (i < n)
+	if (i < r.len)
 		strcpy(out + i, "...");
+	buf_free(&r);
 }
 
 static void
