@@ -23,7 +23,7 @@
 
 #define POLL_FIRST_MS	1000	/* the first poll, after acceptance */
 #define POLL_MAX_MS	5000	/* the interval doubles up to this */
-#define TASK_OPEN_MAX	64	/* batches kept for their tasks, at most */
+#define TASK_OPEN_MAX	1024	/* batches kept for their tasks, at most */
 #define TASK_BYTES_MAX	(64 * 1024 * 1024)	/* and their bodies' bytes */
 #define TASK_ID_MAX	256	/* a longer task_id is no task id */
 #define HTTP_NOT_FOUND	404

@@ -1479,19 +1479,19 @@ assert_ingest_failed() {
 	assert_err 'stopping; lines read but not accepted go to'
 }
 
-@test "ocsf-push: the batches kept for their tasks are bounded: at 64, the next waits" {
+@test "ocsf-push: the batches kept for their tasks are bounded: at 1024, the next waits" {
 	intake --task --task-pending 100000
-	gen 70 >"$T/in"
+	gen 1030 >"$T/in"
 	push -b 1 --task-wait 2 --stats "$T/stats.json" <"$T/in"
 	assert_status 0
 	assert_split "$T/in"
-	[ "$(stat batches_unconfirmed)" -eq 70 ] || fail "$(cat "$T/stats.json")"
-	# POST 65 waited for the first task's --task-wait (2 s) to end.
+	[ "$(stat batches_unconfirmed)" -eq 1030 ] || fail "$(cat "$T/stats.json")"
+	# POST 1025 waited for the first task's --task-wait (2 s) to end.
 	python3 - "$REC/requests.log" <<'EOF2'
 import json, sys
 t = [json.loads(l)["t"] for l in open(sys.argv[1])]
-assert len(t) == 70, len(t)
-assert t[64] - t[0] >= 1.5, (t[0], t[63], t[64])
+assert len(t) == 1030, len(t)
+assert t[1024] - t[0] >= 1.5, (t[0], t[1023], t[1024])
 EOF2
 }
 
@@ -1524,4 +1524,14 @@ EOF2
 	assert_split "$T/in" 2 3 4 5 6 7 8 9 10 11
 	! grep -q 'refused each of the first' "$T/err"
 	[ "$(nreqs)" -eq 30 ]
+}
+
+@test "ocsf-push: a task status echoing the API key is redacted, at -vv too" {
+	intake --task --task-fail-every 2 --task-failed "FAILED for test-key" --task-ok "done test-key"
+	gen 10 >"$T/in"
+	push -b 5 -vv <"$T/in"
+	assert_status 75
+	assert_ingest_failed "$T/in"
+	! grep -q 'test-key' "$T/err" || fail "the key is in stderr:" "$(grep test-key "$T/err")"
+	assert_err 'task [-0-9a-f]+: FAILED for \[redacted\]'
 }
