@@ -373,12 +373,15 @@ free_slot(void)
 static int64_t
 start_polls(int64_t now)
 {
-	struct slot *s = NULL;
+	struct slot *s;
 	int64_t next;
 
-	while (task_poll(dead ? NULL : (s = free_slot()), now, &next))
+	for (;;) {
+		s = dead ? NULL : free_slot();
+		if (!task_poll(s, now, &next) || s == NULL)
+			return next;
 		slot_start(s);
-	return next;
+	}
 }
 
 /* The polls whose task's time is up, or all (-1), are cut. */

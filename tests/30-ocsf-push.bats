@@ -1295,8 +1295,8 @@ assert d["exit_status"] == 78 and d["lines"] == 0, d' "$T/stats.json"
 
 # ---- proof of ingestion (tasks) and a refusing API -------------------
 
-# stat KEY: KEY of $T/stats.json.
-stat() {
+# jstat KEY: KEY of $T/stats.json.
+jstat() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
 		"$T/stats.json" "$1"
 }
@@ -1332,9 +1332,9 @@ assert_ingest_failed() {
 	[ "$(grep -c 'was not ingested' "$T/err")" -eq 3 ] || fail "$err"
 	assert_err '^ocsf-push: stdin:11-15: a batch of 5 the API accepted was not ingested \(task [-0-9a-f]+: FAILED\); its lines go to FAILED'
 	assert_err '^ocsf-push: 50 lines read, 35 accepted, 10 batches \(7 confirmed, 3 ingest failed, 0 unconfirmed\), 0 retries, 0 rejected, 15 failed'
-	[ "$(stat batches_confirmed) $(stat batches_ingest_failed) $(stat batches_unconfirmed)" = "7 3 0" ] ||
+	[ "$(jstat batches_confirmed) $(jstat batches_ingest_failed) $(jstat batches_unconfirmed)" = "7 3 0" ] ||
 		fail "stats: $(cat "$T/stats.json")"
-	[ "$(stat accepted) $(stat failed)" = "35 15" ] || fail "stats: $(cat "$T/stats.json")"
+	[ "$(jstat accepted) $(jstat failed)" = "35 15" ] || fail "stats: $(cat "$T/stats.json")"
 	# Each task polled until final: once PENDING, then its final status.
 	[ "$(npolls)" -eq 20 ] || fail "$(npolls) polls, expected 20"
 }
@@ -1361,7 +1361,7 @@ assert_ingest_failed() {
 	assert_status 75
 	assert_ingest_failed "$T/in"
 	[ "$(count_lines "$T/failed")" -eq 20 ] || fail "$err"
-	[ "$(stat batches_confirmed) $(stat batches_ingest_failed)" = "36 4" ] ||
+	[ "$(jstat batches_confirmed) $(jstat batches_ingest_failed)" = "36 4" ] ||
 		fail "stats: $(cat "$T/stats.json")"
 	local c
 	c=$(intake_stat connections)
@@ -1381,7 +1381,7 @@ assert_ingest_failed() {
 		[ "$(grep -c 'could not be confirmed' "$T/err")" -eq 1 ] ||
 			fail "$mode: not said once:" "$err"
 		[ "$(npolls)" -eq 1 ] || fail "$mode: $(npolls) polls, expected 1"
-		[ "$(stat batches_unconfirmed) $(stat batches_confirmed)" = "6 0" ] ||
+		[ "$(jstat batches_unconfirmed) $(jstat batches_confirmed)" = "6 0" ] ||
 			fail "$mode: stats: $(cat "$T/stats.json")"
 		[ "$mode" != 404 ] ||
 			assert_err '^ocsf-push: task API: HTTP 404 NOT_FOUND: not found \(an older platform without it\?\): ingestion could not be confirmed'
@@ -1401,7 +1401,7 @@ assert_ingest_failed() {
 		assert_status 0
 		assert_union "$T/in"
 		[ "$(npolls)" -eq 0 ] || fail "$kind: polled"
-		[ "$(stat batches_unconfirmed)" -eq 2 ] || fail "$kind: $(cat "$T/stats.json")"
+		[ "$(jstat batches_unconfirmed)" -eq 2 ] || fail "$kind: $(cat "$T/stats.json")"
 		[ "$(grep -c 'no task id' "$T/err")" -eq 1 ] || fail "$kind: $err"
 		stop_servers
 	done
@@ -1414,7 +1414,7 @@ assert_ingest_failed() {
 	assert_status 0
 	[ ! -s "$T/failed" ] || fail "FAILED not empty"
 	[ "$(npolls)" -eq 0 ] || fail "$(npolls) polls with --task-wait 0"
-	[ "$(stat batches_unconfirmed)" -eq 4 ] || fail "$(cat "$T/stats.json")"
+	[ "$(jstat batches_unconfirmed)" -eq 4 ] || fail "$(cat "$T/stats.json")"
 	assert_err '4 batches \(0 confirmed, 0 ingest failed, 4 unconfirmed\)'
 }
 
@@ -1424,7 +1424,7 @@ assert_ingest_failed() {
 	push -b 5 --task-wait 2 --stats "$T/stats.json" <"$T/in"
 	assert_status 0
 	[ ! -s "$T/failed" ] || fail "FAILED not empty"
-	[ "$(stat batches_unconfirmed) $(stat batches_ingest_failed)" = "4 0" ] ||
+	[ "$(jstat batches_unconfirmed) $(jstat batches_ingest_failed)" = "4 0" ] ||
 		fail "$(cat "$T/stats.json")"
 	[ "$(grep -c 'still open after --task-wait 2 s' "$T/err")" -eq 1 ] || fail "$err"
 	# Polled on the schedule (1 s, then 2 s), and not after the wait.
@@ -1439,7 +1439,7 @@ assert_ingest_failed() {
 	assert_split "$T/in"
 	assert_retry_lines 429 429
 	assert_err 'task API: HTTP 429 TOO_MANY_REQUESTS: rate limited: retrying the poll of task [-0-9a-f]+ in 1\.0 s'
-	[ "$(stat batches_confirmed) $(stat retries)" = "1 2" ] || fail "$(cat "$T/stats.json")"
+	[ "$(jstat batches_confirmed) $(jstat retries)" = "1 2" ] || fail "$(cat "$T/stats.json")"
 	# 2 refused, then PENDING, then COMPLETED.
 	[ "$(npolls)" -eq 4 ] || fail "$(npolls) polls"
 }
@@ -1452,7 +1452,7 @@ assert_ingest_failed() {
 	assert_union "$T/in"
 	[ "$(npolls)" -eq 3 ] || fail "$(npolls) polls: 1 and 2 retries expected"
 	[ "$(grep -c 'could not be confirmed' "$T/err")" -eq 1 ] || fail "$err"
-	[ "$(stat batches_unconfirmed)" -eq 2 ] || fail "$(cat "$T/stats.json")"
+	[ "$(jstat batches_unconfirmed)" -eq 2 ] || fail "$(cat "$T/stats.json")"
 }
 
 @test "ocsf-push: the task URL follows the base's /api rule, with the same key" {
@@ -1475,7 +1475,7 @@ assert_ingest_failed() {
 	wait_exit "$pid" 20
 	assert_status 75
 	[ ! -s "$T/failed" ] || fail "FAILED holds accepted lines:" "$(cat "$T/failed")"
-	[ "$(stat batches_unconfirmed) $(stat accepted)" = "4 20" ] || fail "$(cat "$T/stats.json")"
+	[ "$(jstat batches_unconfirmed) $(jstat accepted)" = "4 20" ] || fail "$(cat "$T/stats.json")"
 	assert_err 'stopping; lines read but not accepted go to'
 }
 
@@ -1485,7 +1485,7 @@ assert_ingest_failed() {
 	push -b 1 --task-wait 2 --stats "$T/stats.json" <"$T/in"
 	assert_status 0
 	assert_split "$T/in"
-	[ "$(stat batches_unconfirmed)" -eq 1030 ] || fail "$(cat "$T/stats.json")"
+	[ "$(jstat batches_unconfirmed)" -eq 1030 ] || fail "$(cat "$T/stats.json")"
 	# POST 1025 waited for the first task's --task-wait (2 s) to end.
 	python3 - "$REC/requests.log" <<'EOF2'
 import json, sys
@@ -1504,7 +1504,7 @@ EOF2
 	[ "$(nreqs)" -le 40 ] || fail "$(nreqs) requests"
 	[ "$(grep -c 'refused by the API' "$T/err")" -eq 8 ] || fail "$err"
 	assert_err '^ocsf-push: the API refused each of the first 8 records sent alone and accepted none: .*okta2ocsf -T ocsf.*; first refusal stdin:1: HTTP 400 INVALID_ITEM: items\[0\] is refused; no more requests'
-	[ "$(stat accepted) $(stat failed) $(stat exit_status)" = "0 1000 69" ] ||
+	[ "$(jstat accepted) $(jstat failed) $(jstat exit_status)" = "0 1000 69" ] ||
 		fail "$(cat "$T/stats.json")"
 	# With -P 4 too.
 	rm -rf "$REC"
