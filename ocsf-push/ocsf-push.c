@@ -132,6 +132,7 @@ static int input_err;		/* an input could not be read to its end */
 static int dead;		/* 77, 75 or 69: no more requests */
 static int any_rejected;	/* exit 1 at the end */
 static int any_accepted;	/* some batch got a 2xx */
+static int last_was_poll;	/* the last request started polls a task */
 static int not_ingested;	/* a task failed: exit 75 at the end */
 static unsigned long refused_alone;	/* records the API refused alone */
 static char first_refusal[800];	/* the first of them, and why */
@@ -344,6 +345,7 @@ slot_start(struct slot *s)
 	http_resp_reset(&s->resp);
 	s->respbody.len = 0;
 	s->errbuf[0] = '\0';
+	last_was_poll = s->b == NULL;
 	if (s->b != NULL) {
 		curl_easy_setopt(s->c, CURLOPT_URL, url);
 		curl_easy_setopt(s->c, CURLOPT_HTTPHEADER, hdrs);
@@ -366,18 +368,22 @@ free_slot(void)
 }
 
 /*
- * Polls first: a free slot takes a due poll before the next batch (a
- * poll is a small GET, and what frees a kept batch).  Returns when a
- * poll or a task's deadline is due next, or -1.
+ * A free slot takes a due poll (a small GET, and what frees a kept
+ * batch) before the next batch; but when a batch is WAITING for a slot
+ * and the last request started was a poll, the batch goes first: polls
+ * and batches take turns, neither starves.  Returns when a poll or a
+ * task's deadline is due next, or -1.
  */
 static int64_t
-start_polls(int64_t now)
+start_polls(int64_t now, int waiting)
 {
 	struct slot *s;
 	int64_t next;
 
 	for (;;) {
-		s = dead ? NULL : free_slot();
+		/* (At the bound no batch can go: then polls only.) */
+		s = dead || (waiting && last_was_poll && !task_full()) ? NULL :
+		    free_slot();
 		if (!task_poll(s, now, &next) || s == NULL)
 			return next;
 		slot_start(s);
@@ -937,7 +943,8 @@ push(struct lreader *lr)
 		}
 		now = mono_ms();
 		cut_polls(now);
-		tnext = start_polls(now);
+		tnext = start_polls(now, held || queue != NULL ||
+		    (cur != NULL && cur->n >= lim_items));
 		/* Input, as long as there is room for it. */
 		while (reading) {
 			if (!held && (r = lreader_get(lr, &line, &len)) != LR_LINE) {
@@ -1074,7 +1081,7 @@ wait_tasks(void)
 			return -1;
 		now = mono_ms();
 		cut_polls(now);
-		next = start_polls(now);
+		next = start_polls(now, 0);
 		curl_multi_perform(multi, &n);
 		if (reap() > 0)
 			continue;
@@ -1575,6 +1582,7 @@ out:
 	curl_global_cleanup();
 	http_headers_free(hdrs);
 	http_headers_free(poll_hdrs);
+	task_end();
 	secret_free(key);
 	jdoc_free(&doc);
 

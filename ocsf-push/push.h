@@ -54,5 +54,6 @@ void	 task_answer(struct slot *, CURLcode);
 int	 task_late(const struct slot *, int64_t);
 void	 task_cut(struct slot *);
 void	 task_stop(void);
+void	 task_end(void);
 
 #endif

@@ -69,6 +69,14 @@ task_setup(const char *pfx, struct curl_slist *headers,
 	off = wait <= 0;
 }
 
+/* At exit: what task_setup took. */
+void
+task_end(void)
+{
+	free(prefix);
+	prefix = NULL;
+}
+
 /* The JSON object of an answer, or NULL. */
 static struct json_object *
 parse_object(const char *body, size_t len)

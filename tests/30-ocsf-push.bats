@@ -1535,3 +1535,20 @@ EOF2
 	! grep -q 'test-key' "$T/err" || fail "the key is in stderr:" "$(grep test-key "$T/err")"
 	assert_err 'task [-0-9a-f]+: FAILED for \[redacted\]'
 }
+
+@test "ocsf-push: -P 1 with polls due and batches waiting: they take turns, no run of polls" {
+	intake --task --task-pending 100000 --latency 20
+	gen 80 >"$T/in"
+	push -b 1 --task-wait 3 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	python3 - "$REC/requests.log" "$REC/tasks.log" <<'EOF2'
+import json, sys
+ev = [(json.loads(l)["t"], "P") for l in open(sys.argv[1])]
+ev += [(json.loads(l)["t"], "g") for l in open(sys.argv[2])]
+seq = "".join(k for _, k in sorted(ev))
+inner = seq[seq.index("P"):seq.rindex("P") + 1]
+assert "g" in inner, seq
+assert "gg" not in inner, seq
+EOF2
+}
