@@ -132,6 +132,7 @@ static int input_err;		/* an input could not be read to its end */
 static int dead;		/* 77, 75 or 69: no more requests */
 static int any_rejected;	/* exit 1 at the end */
 static int any_accepted;	/* some batch got a 2xx */
+static int any_refused;		/* some batch got a 400, 413 or 422 */
 static int last_was_poll;	/* the last request started polls a task */
 static int not_ingested;	/* a task failed: exit 75 at the end */
 static unsigned long refused_alone;	/* records the API refused alone */
@@ -421,6 +422,23 @@ can_send(void)
 	return opt.dry_run || (free_slot() != NULL && !task_full());
 }
 
+/*
+ * Refused, and nothing accepted yet: the API may refuse what the input
+ * is.  One batch at a time then, so that finding that out costs the
+ * halvings of one batch (about 2 log2(BATCH) + 8 requests), not of -P
+ * batches at once; the first 2xx ends it.
+ */
+static int
+probing(void)
+{
+	if (any_accepted || !any_refused)
+		return 0;
+	for (int i = 0; i < opt.par; i++)
+		if (slots[i].b != NULL)
+			return 1;
+	return 0;
+}
+
 /* Requests in flight or waiting to retry, or halves waiting to go. */
 static int
 busy(void)
@@ -476,7 +494,7 @@ start_queued(void)
 			dry_print(b);
 			continue;
 		}
-		if (task_full() || (s = free_slot()) == NULL)
+		if (task_full() || (s = free_slot()) == NULL || probing())
 			return;
 		queue = b->next;
 		b->next = NULL;
@@ -645,6 +663,7 @@ refused_batch(struct slot *s, long status, const char *why)
 	struct batch *b = s->b;
 
 	s->b = NULL;
+	any_refused = 1;
 	if (b->n > 1) {
 		if (status == HTTP_TOO_LARGE) {
 			size_t half = (b->n + 1) / 2;

@@ -1506,14 +1506,17 @@ EOF2
 	assert_err '^ocsf-push: the API refused each of the first 8 records sent alone and accepted none: .*okta2ocsf -T ocsf.*; first refusal stdin:1: HTTP 400 INVALID_ITEM: items\[0\] is refused; no more requests'
 	[ "$(jstat accepted) $(jstat failed) $(jstat exit_status)" = "0 1000 69" ] ||
 		fail "$(cat "$T/stats.json")"
-	# With -P 4 too.
-	rm -rf "$REC"
-	stop_servers
-	intake --refuse .
-	push -P 4 <"$T/in"
-	assert_status 69
-	sort "$T/in" | cmp -s - <(sort "$T/failed") || fail "-P 4: FAILED is not the input"
-	[ "$(nreqs)" -le 40 ] || fail "-P 4: $(nreqs) requests"
+	# With -P 4 and 16 too: the search goes one batch at a time.
+	local p
+	for p in 4 16; do
+		rm -rf "$REC"
+		stop_servers
+		intake --refuse .
+		push -P "$p" <"$T/in"
+		assert_status 69
+		sort "$T/in" | cmp -s - <(sort "$T/failed") || fail "-P $p: FAILED is not the input"
+		[ "$(nreqs)" -le 40 ] || fail "-P $p: $(nreqs) requests"
+	done
 }
 
 @test "ocsf-push: 10 records refused alone after one accepted: no early stop, exit 1" {
