@@ -36,12 +36,13 @@ MAN7 = man/okta-ocsf.7
 SYNC = contrib/okta-ocsf-sync
 SYNC_MAN = contrib/okta-ocsf-sync.1
 UNITS = contrib/systemd/okta-ocsf-sync@.service contrib/systemd/okta-ocsf-sync@.timer
-HDR = common/common.h common/crypto.h common/net.h okta-fetch/oauth.h
+HDR = common/common.h common/crypto.h common/net.h okta-fetch/oauth.h \
+	ocsf-push/push.h
 LIBOBJ = common/buf.o common/crypto.o common/diag.o common/env.o common/file.o common/http.o \
 	common/jscan.o common/lineio.o common/num.o common/secret.o \
 	common/stats.o common/time.o
 OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta2ocsf/okta2ocsf.o \
-	ocsf-push/ocsf-push.o
+	ocsf-push/ocsf-push.o ocsf-push/task.o
 FUZZ = headers iso8601 jscan link map pushline
 REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 tests/fuzz/replay-jscan \
 	tests/fuzz/replay-link tests/fuzz/replay-map tests/fuzz/replay-pushline
@@ -72,8 +73,9 @@ okta-fetch/okta-fetch: okta-fetch/okta-fetch.o okta-fetch/oauth.o common/libcomm
 okta2ocsf/okta2ocsf: okta2ocsf/okta2ocsf.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta2ocsf/okta2ocsf.o common/libcommon.a $(LIBS)
 
-ocsf-push/ocsf-push: ocsf-push/ocsf-push.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ ocsf-push/ocsf-push.o common/libcommon.a $(NET_LIBS)
+ocsf-push/ocsf-push: ocsf-push/ocsf-push.o ocsf-push/task.o common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ ocsf-push/ocsf-push.o ocsf-push/task.o \
+		common/libcommon.a $(NET_LIBS)
 
 tests/unit/test-common: tests/unit/test-common.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test-common.o common/libcommon.a $(NET_LIBS)
@@ -89,7 +91,7 @@ tests/fuzz/replay-link: tests/fuzz/fuzz-link.c
 tests/fuzz/replay-map: tests/fuzz/fuzz-map.c
 tests/fuzz/replay-pushline: tests/fuzz/fuzz-pushline.c
 $(REPLAY): tests/fuzz/replay.c common/libcommon.a $(HDR) \
-		okta2ocsf/okta2ocsf.c ocsf-push/ocsf-push.c
+		okta2ocsf/okta2ocsf.c ocsf-push/ocsf-push.c ocsf-push/task.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-function -Wno-unused-variable $(LDFLAGS) \
 		-o $@ tests/fuzz/replay.c $(@:tests/fuzz/replay-%=tests/fuzz/fuzz-%.c) \
 		common/libcommon.a $(NET_LIBS)
@@ -184,7 +186,7 @@ TIDY_CHECKS = -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,\
 -bugprone-easily-swappable-parameters,-bugprone-assignment-in-if-condition,\
 -bugprone-reserved-identifier
 SRC = common/*.c okta-fetch/okta-fetch.c okta-fetch/oauth.c okta2ocsf/okta2ocsf.c \
-	ocsf-push/ocsf-push.c
+	ocsf-push/ocsf-push.c ocsf-push/task.c
 SHELLSCRIPTS = tests/run-all tests/mutants/run tests/demo tests/helper.bash \
 	contrib/okta-ocsf-sync tests/bench/run
 

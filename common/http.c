@@ -657,6 +657,27 @@ backoff_ms(int attempt)
 }
 
 /*
+ * The retry rule, written once for every request of the suite: before
+ * retry ATTEMPT (from 0) of at most MAX, how long to wait in *WAIT (ms):
+ * the server's hint, else a backoff.  Returns HTTP_RETRY_SPENT when the
+ * tries ran out, HTTP_RETRY_TOO_LONG when the hint (in *WAIT) is longer
+ * than --max-wait, which counts as the tries running out; else 0.
+ */
+int
+http_retry_next(const struct http_opts *o, const struct http_resp *r,
+    int attempt, int max, long long *wait)
+{
+	*wait = http_hint_ms(r);
+	if (attempt >= max)
+		return HTTP_RETRY_SPENT;
+	if (*wait > o->max_wait_ms)
+		return HTTP_RETRY_TOO_LONG;
+	if (*wait < 0)
+		*wait = backoff_ms(attempt);
+	return 0;
+}
+
+/*
  * Before retry ATTEMPT (from 0) of at most MAX: exit 75 when the tries or
  * the patience (--max-wait) ran out, else say why and sleep for the
  * server's hint, or a backoff.  The retry is counted in *RETRIES.
@@ -668,15 +689,15 @@ http_retry_wait(const struct http_opts *o, const struct http_resp *r,
 	long long wait;
 	int left = max - attempt - 1;
 
-	if (attempt >= max)
+	switch (http_retry_next(o, r, attempt, max, &wait)) {
+	case HTTP_RETRY_SPENT:
 		errx(EXIT_TEMPFAIL, "%s: giving up after %d %s", why, max,
 		    max == 1 ? "retry" : "retries");
-	if ((wait = http_hint_ms(r)) > o->max_wait_ms)
+	case HTTP_RETRY_TOO_LONG:
 		errx(EXIT_TEMPFAIL, "%s: the server asks to wait %lld s, more "
 		    "than --max-wait %lld s", why, (wait + 999) / 1000,
 		    o->max_wait_ms / 1000);
-	if (wait < 0)
-		wait = backoff_ms(attempt);
+	}
 	if (retries != NULL)
 		(*retries)++;
 	info("%s: retrying in %.1f s (%d %s left)", why, wait / 1000.0, left,

@@ -66,6 +66,9 @@ void	 http_api_error(const char *, size_t, char *, size_t);
 enum http_verdict { HTTP_OK, HTTP_RETRY, HTTP_AUTH, HTTP_REFUSED };
 enum http_verdict http_classify(CURLcode, long);
 int64_t	 backoff_ms(int);
+enum { HTTP_RETRY_SPENT = 1, HTTP_RETRY_TOO_LONG };
+int	 http_retry_next(const struct http_opts *, const struct http_resp *,
+	    int, int, long long *);
 void	 http_retry_wait(const struct http_opts *, const struct http_resp *,
 	    const char *, int, int, unsigned long *);
 const char *http_errstr(CURLcode, const char *);

@@ -11,7 +11,12 @@
  *
  * A batch the API refuses as a whole (400, 422: some item is bad; 413:
  * too large) is split in halves, which wait in a queue ahead of new
- * batches, until each refused item stands alone.
+ * batches, until each refused item stands alone.  When the first records
+ * refused alone are all there is (EARLY_STOP of them, none accepted), the
+ * API refuses what the input is: no more splitting, exit 69.
+ *
+ * An accepted batch whose answer names an ingestion task is kept until
+ * the task is final (task.c); its polls share the slots.
  */
 #include <sys/stat.h>
 
@@ -26,13 +31,15 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "push.h"
 
 #define BATCH_MAX	10000
 #define MAX_BYTES_DEF	(4 * 1024 * 1024)
 #define PAR_MAX		16
 #define STOP_GRACE_MS	5000	/* in-flight requests get this on a signal */
-#define RESPBODY_MAX	4096
+#define RESPBODY_MAX	(64 * 1024)	/* of an answer: its error, its task */
+#define EARLY_STOP	8	/* records refused alone, none accepted: 69 */
+#define TASK_WAIT_DEF	300	/* --task-wait */
 #define FAILED_FLUSH	(64 * 1024)	/* FAILED's buffer, whole lines */
 #define BODY_HEAD	"{\"version\":1,\"items\":["
 #define BODY_TAIL	"]}"
@@ -45,7 +52,8 @@
 static const char synopsis[] =
     "usage: ocsf-push [-nqv] [-b BATCH] [-B MAX_BYTES] [-i SECONDS] [-P N]\n"
     "                 [-f FAILED] [--max-retries N] [--max-wait SEC]\n"
-    "                 [--timeout SEC] [--cacert FILE] [--stats FILE] [file ...]\n"
+    "                 [--timeout SEC] [--task-wait SEC] [--cacert FILE]\n"
+    "                 [--stats FILE] [file ...]\n"
     "       ocsf-push --check [-qv] [--timeout SEC] [--cacert FILE]\n"
     "                 [--stats FILE]\n";
 
@@ -66,6 +74,8 @@ static const char help_text[] =
     "  --max-retries N    retries per batch, 0 to 100 (8)\n"
     "  --max-wait SEC     longest server wait hint obeyed (300)\n"
     "  --stats FILE       write the run's counters to FILE as JSON\n"
+    "  --task-wait SEC    wait for a batch's ingestion task, 0 to 86400;\n"
+    "                     0 never polls (300)\n"
     "  --timeout SEC      give up on a request after SEC (60)\n"
     "\n"
     "environment:\n"
@@ -80,27 +90,6 @@ static const char help_text[] =
     "\n"
     "See ocsf-push(1).\n";
 
-struct batch {
-	struct buf	 body;		/* {"version":1,"items":[...]} */
-	size_t		*start, *len;	/* each item's place in body */
-	unsigned long	*line;		/* each item's input line */
-	const char	*name;		/* the input: a batch spans one */
-	size_t		 n, cap;
-	int64_t		 t_first;	/* when its first item came */
-	struct batch	*next;		/* in the queue */
-};
-
-struct slot {
-	CURL		*c;
-	struct batch	*b;		/* NULL when the slot is free */
-	int		 running;	/* in the multi handle */
-	int		 attempt;
-	int64_t		 not_before;	/* waiting to retry until then */
-	struct http_resp resp;
-	struct buf	 respbody;
-	char		 errbuf[CURL_ERROR_SIZE];
-};
-
 static struct {
 	int		 batch_max;
 	size_t		 max_bytes;
@@ -110,8 +99,10 @@ static struct {
 	int		 check;
 	const char	*failed_name;
 	const char	*stats;
+	int64_t		 task_wait_ms;
 	struct http_opts hopt;
-} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, 0, NULL, NULL, { 0 } };
+} opt = { 100, MAX_BYTES_DEF, 5000, 1, 0, 0, NULL, NULL,
+    TASK_WAIT_DEF * 1000, { 0 } };
 
 static const struct {
 	const char	*name, *url;
@@ -124,9 +115,9 @@ static const struct {
 	{ "USA1", "https://app.usa1.sekoia.io/api" },
 };
 
-static char *url, *key;
+static char *url, *task_url, *key;
 static char uuid[40] = "{uuid}";
-static struct curl_slist *hdrs;
+static struct curl_slist *hdrs, *poll_hdrs;
 static CURLM *multi;
 static struct slot slots[PAR_MAX];
 static struct batch *cur;	/* being filled */
@@ -140,6 +131,12 @@ static int out_err;		/* stdout (-n bodies) could not be written */
 static int input_err;		/* an input could not be read to its end */
 static int dead;		/* 77, 75 or 69: no more requests */
 static int any_rejected;	/* exit 1 at the end */
+static int any_accepted;	/* some batch got a 2xx */
+static int any_refused;		/* some batch got a 400, 413 or 422 */
+static int last_was_poll;	/* the last request started polls a task */
+static int not_ingested;	/* a task failed: exit 75 at the end */
+static unsigned long refused_alone;	/* records the API refused alone */
+static char first_refusal[800];	/* the first of them, and why */
 static volatile sig_atomic_t got_signal;
 static int sigpipe[2];
 static struct {
@@ -154,6 +151,9 @@ static const struct stat_field stat_fields[] = {
 	{ "retries", &st.retries, NULL },
 	{ "rejected", &st.rejected, NULL },
 	{ "failed", &st.failed, NULL },
+	{ "batches_confirmed", &task_st.confirmed, NULL },
+	{ "batches_ingest_failed", &task_st.failed, NULL },
+	{ "batches_unconfirmed", &task_st.unconfirmed, NULL },
 	{ "seconds", NULL, &seconds },
 	{ NULL, NULL, NULL }
 };
@@ -191,8 +191,9 @@ failed_flush(void)
 	if (fbuf.len == 0)
 		return;
 	if (!failed_err && write_all(failed_fd, fbuf.p, fbuf.len, &done) < 0) {
+		/* (Set before any line is read: the name is there.) */
 		warn("%s: write error: failed lines are not being saved",
-		    opt.failed_name);
+		    opt.failed_name != NULL ? opt.failed_name : "FAILED");
 		failed_err = 1;
 	} else if (!failed_err)
 		done = fbuf.len;
@@ -238,7 +239,7 @@ batch_new(const char *name)
 	return b;
 }
 
-static void
+void
 batch_free(struct batch *b)
 {
 	if (b == NULL)
@@ -278,6 +279,15 @@ batch_fail(struct batch *b)
 		save_failed(b->body.p + b->start[i], b->len[i]);
 	failed_flush();
 	batch_free(b);
+}
+
+/* The API accepted the batch, then failed to ingest it: FAILED, 75. */
+void
+batch_not_ingested(struct batch *b)
+{
+	st.accepted -= b->n;
+	not_ingested = 1;
+	batch_fail(b);
 }
 
 /* Items [from, to) of a closed batch as a closed batch of their own. */
@@ -329,15 +339,22 @@ resp_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Start the slot's request: its batch's POST, or its task's poll. */
 static void
 slot_start(struct slot *s)
 {
 	http_resp_reset(&s->resp);
 	s->respbody.len = 0;
 	s->errbuf[0] = '\0';
-	curl_easy_setopt(s->c, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)s->b->body.len);
-	curl_easy_setopt(s->c, CURLOPT_POSTFIELDS, s->b->body.p);
+	last_was_poll = s->b == NULL;
+	if (s->b != NULL) {
+		curl_easy_setopt(s->c, CURLOPT_URL, url);
+		curl_easy_setopt(s->c, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(s->c, CURLOPT_POST, 1L);
+		curl_easy_setopt(s->c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)s->b->body.len);
+		curl_easy_setopt(s->c, CURLOPT_POSTFIELDS, s->b->body.p);
+	}
 	curl_multi_add_handle(multi, s->c);
 	s->running = 1;
 }
@@ -346,9 +363,80 @@ static struct slot *
 free_slot(void)
 {
 	for (int i = 0; i < opt.par; i++)
-		if (slots[i].b == NULL)
+		if (slots[i].b == NULL && slots[i].t == NULL)
 			return &slots[i];
 	return NULL;
+}
+
+/*
+ * A free slot takes a due poll (a small GET, and what frees a kept
+ * batch) before the next batch; but when a batch is WAITING for a slot
+ * and the last request started was a poll, the batch goes first: polls
+ * and batches take turns, neither starves.  Returns when a poll or a
+ * task's deadline is due next, or -1.
+ */
+static int64_t
+start_polls(int64_t now, int waiting)
+{
+	struct slot *s;
+	int64_t next;
+
+	for (;;) {
+		/* (At the bound no batch can go: then polls only.) */
+		s = dead || (waiting && last_was_poll && !task_full()) ? NULL :
+		    free_slot();
+		if (!task_poll(s, now, &next) || s == NULL)
+			return next;
+		slot_start(s);
+	}
+}
+
+/* The polls whose task's time is up, or all (-1), are cut. */
+static void
+cut_polls(int64_t now)
+{
+	for (int i = 0; i < opt.par; i++)
+		if (slots[i].t != NULL && (now < 0 ||
+		    task_late(&slots[i], now))) {
+			curl_multi_remove_handle(multi, slots[i].c);
+			slots[i].running = 0;
+			task_cut(&slots[i]);
+		}
+}
+
+/*
+ * No more polling (a signal, or the service is gone): the batches whose
+ * task is open stay accepted, unconfirmed; their lines go nowhere.
+ */
+static void
+drop_tasks(void)
+{
+	cut_polls(-1);
+	task_stop();
+}
+
+/* Can a new batch go?  A free slot, and room to keep it for its task. */
+static int
+can_send(void)
+{
+	return opt.dry_run || (free_slot() != NULL && !task_full());
+}
+
+/*
+ * Refused, and nothing accepted yet: the API may refuse what the input
+ * is.  One batch at a time then, so that finding that out costs the
+ * halvings of one batch (about 2 log2(BATCH) + 8 requests), not of -P
+ * batches at once; the first 2xx ends it.
+ */
+static int
+probing(void)
+{
+	if (any_accepted || !any_refused)
+		return 0;
+	for (int i = 0; i < opt.par; i++)
+		if (slots[i].b != NULL)
+			return 1;
+	return 0;
 }
 
 /* Requests in flight or waiting to retry, or halves waiting to go. */
@@ -406,7 +494,7 @@ start_queued(void)
 			dry_print(b);
 			continue;
 		}
-		if ((s = free_slot()) == NULL)
+		if (task_full() || (s = free_slot()) == NULL || probing())
 			return;
 		queue = b->next;
 		b->next = NULL;
@@ -459,7 +547,7 @@ close_batch(void)
 		cur = NULL;
 		return 1;
 	}
-	if (queue != NULL || (!opt.dry_run && free_slot() == NULL))
+	if (queue != NULL || !can_send())
 		return 0;
 	buf_adds(&cur->body, BODY_TAIL);
 	queue = cur;
@@ -575,6 +663,7 @@ refused_batch(struct slot *s, long status, const char *why)
 	struct batch *b = s->b;
 
 	s->b = NULL;
+	any_refused = 1;
 	if (b->n > 1) {
 		if (status == HTTP_TOO_LARGE) {
 			size_t half = (b->n + 1) / 2;
@@ -596,9 +685,21 @@ refused_batch(struct slot *s, long status, const char *why)
 	}
 	warnx("%s:%lu: refused by the API: %s%s", b->name, b->line[0], why,
 	    status == HTTP_TOO_LARGE ? " (too large even alone)" : "");
+	if (refused_alone++ == 0)
+		snprintf(first_refusal, sizeof(first_refusal), "%s:%lu: %s",
+		    b->name, b->line[0], why);
 	st.rejected++;
 	any_rejected = 1;
 	batch_fail(b);
+	if (refused_alone == EARLY_STOP && !any_accepted) {
+		warnx("the API refused each of the first %d records sent alone "
+		    "and accepted none: it refuses what this input is (records "
+		    "for another consumer, such as okta2ocsf -T ocsf output, or "
+		    "a changed model?); first refusal %s; no more requests, "
+		    "every line not accepted goes to %s", EARLY_STOP,
+		    first_refusal, opt.failed_name);
+		give_up(EXIT_REFUSED);
+	}
 }
 
 /* A request finished: accept, retry, split, fail the batch or give up. */
@@ -609,16 +710,23 @@ finished(struct slot *s, CURLcode rc)
 	enum http_verdict v;
 	long status = 0;
 	long long wait;
+	int r;
 
 	curl_multi_remove_handle(multi, s->c);
 	s->running = 0;
+	if (s->t != NULL) {
+		task_answer(s, rc);
+		return;
+	}
 	curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &status);
 	s->resp.status = status;
 	v = http_classify(rc, status);
 	if (v == HTTP_OK) {
 		st.accepted += s->b->n;
+		any_accepted = 1;
 		debug("batch of %zu accepted (HTTP %ld)", s->b->n, status);
-		batch_free(s->b);
+		if (!task_take(s->b, s->respbody.p, s->respbody.len))
+			batch_free(s->b);
 		s->b = NULL;
 		return;
 	}
@@ -666,9 +774,9 @@ finished(struct slot *s, CURLcode rc)
 		break;
 	}
 	/* Worth another try, unless the tries or the patience ran out. */
-	wait = http_hint_ms(&s->resp);
-	if (s->attempt >= opt.hopt.max_retries || wait > opt.hopt.max_wait_ms) {
-		if (wait > opt.hopt.max_wait_ms)
+	if ((r = http_retry_next(&opt.hopt, &s->resp, s->attempt,
+	    opt.hopt.max_retries, &wait)) != 0) {
+		if (r == HTTP_RETRY_TOO_LONG)
 			warnx("%s: the server asks to wait %lld s, more than "
 			    "--max-wait; no more requests, the rest goes to "
 			    "%s", why, (wait + 999) / 1000, opt.failed_name);
@@ -682,8 +790,6 @@ finished(struct slot *s, CURLcode rc)
 		give_up(EXIT_TEMPFAIL);
 		return;
 	}
-	if (wait < 0)
-		wait = backoff_ms(s->attempt);
 	report_retry(s, why, wait);
 	s->attempt++;
 	st.retries++;
@@ -843,7 +949,7 @@ static int
 push(struct lreader *lr)
 {
 	struct curl_waitfd wfd[2];
-	int64_t now, wake, next;
+	int64_t now, wake, next, tnext;
 	int r = LR_AGAIN, held = 0, reading = 1, n, nw;
 	char *line = NULL;
 	size_t len = 0;
@@ -854,6 +960,10 @@ push(struct lreader *lr)
 				save_failed(line, len);
 			return -1;
 		}
+		now = mono_ms();
+		cut_polls(now);
+		tnext = start_polls(now, held || queue != NULL ||
+		    (cur != NULL && cur->n >= lim_items));
 		/* Input, as long as there is room for it. */
 		while (reading) {
 			if (!held && (r = lreader_get(lr, &line, &len)) != LR_LINE) {
@@ -909,10 +1019,12 @@ push(struct lreader *lr)
 		wake = 1000;
 		/* A batch that is due but has no slot waits for the sockets. */
 		if (cur != NULL && cur->n > 0 && reading && queue == NULL &&
-		    (opt.dry_run || free_slot() != NULL))
+		    can_send())
 			wake = cur->t_first + opt.interval_ms - now;
 		if (next >= 0 && next - now < wake)
 			wake = next - now;
+		if (tnext >= 0 && tnext - now < wake)
+			wake = tnext - now;
 		if (wake < 0)
 			wake = 0;
 		nw = 0;
@@ -941,6 +1053,7 @@ stop(struct lreader *lr)
 
 	warnx("%s: stopping; lines read but not accepted go to %s",
 	    strsignal(got_signal), opt.failed_name);
+	drop_tasks();
 	if (cur != NULL) {
 		batch_fail(cur);
 		cur = NULL;
@@ -965,6 +1078,40 @@ stop(struct lreader *lr)
 		}
 	if (lr != NULL)
 		drain_buffered(lr);
+}
+
+/*
+ * At the end of the input: poll the open tasks until each is final or
+ * its time (--task-wait) is up.  Returns 0, or -1 when a signal came.
+ */
+static int
+wait_tasks(void)
+{
+	struct curl_waitfd wfd;
+	int64_t now, next, wake;
+	int n;
+
+	if (task_open() > 0)
+		debug("waiting for %zu ingestion task%s, at most --task-wait "
+		    "%lld s", task_open(), task_open() == 1 ? "" : "s",
+		    (long long)(opt.task_wait_ms / 1000));
+	while (task_open() > 0) {
+		if (got_signal)
+			return -1;
+		now = mono_ms();
+		cut_polls(now);
+		next = start_polls(now, 0);
+		curl_multi_perform(multi, &n);
+		if (reap() > 0)
+			continue;
+		wake = next < 0 ? 1000 : next - mono_ms();
+		wake = wake < 0 ? 0 : wake > 1000 ? 1000 : wake;
+		wfd.fd = sigpipe[0];
+		wfd.events = CURL_WAIT_POLLIN;
+		wfd.revents = 0;
+		curl_multi_poll(multi, &wfd, 1, (int)wake, NULL);
+	}
+	return 0;
 }
 
 static int
@@ -1055,15 +1202,16 @@ base_url(void)
 	return base;
 }
 
-/* The request URL: {base}/api/v2/...; a base ending in /api keeps one. */
+/*
+ * A request URL: {base}PATH, PATH starting /api/; a base ending in /api
+ * keeps one (the base has no other path).
+ */
 static char *
-push_url(const char *base)
+api_url(const char *base, const char *p)
 {
-	static const char path[] = "/api/v2/asset-management/asset-connector/";
-	char p[sizeof(path) + sizeof(uuid)], *s, *out;
+	char *s, *out;
 	CURLU *u;
 
-	snprintf(p, sizeof(p), "%s%s", path, uuid);
 	if ((u = curl_url()) == NULL)
 		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
 	/* "{uuid}" of a dry run: its braces are no URL's. */
@@ -1080,7 +1228,7 @@ push_url(const char *base)
 static void
 configure(void)
 {
-	char *base, *id = NULL, ua[256];
+	char *base, *id = NULL, ua[256], path[128];
 	int r;
 
 	base = base_url();
@@ -1102,7 +1250,10 @@ configure(void)
 	if (id != NULL)
 		snprintf(uuid, sizeof(uuid), "%s", id);
 	free(id);
-	url = push_url(base);
+	snprintf(path, sizeof(path), "/api/v2/asset-management/"
+	    "asset-connector/%s", uuid);
+	url = api_url(base, path);
+	task_url = api_url(base, "/api/v1/tasks/");
 	free(base);
 	debug("POST %s", url);
 	if (opt.dry_run)
@@ -1120,6 +1271,11 @@ configure(void)
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	/* No "Expect: 100-continue" round trip before each body. */
 	hdrs = curl_slist_append(hdrs, "Expect:");
+	/* The polls: the same key, no body. */
+	poll_hdrs = http_auth(NULL, "Bearer", key);
+	poll_hdrs = curl_slist_append(poll_hdrs, "Accept: application/json");
+	task_setup(task_url, poll_hdrs, &opt.hopt, opt.task_wait_ms,
+	    &st.retries);
 	snprintf(ua, sizeof(ua), "ocsf-push/%s (okta-ocsf) %s", VERSION,
 	    curl_version());
 	opt.hopt.user_agent = xstrdup(ua);
@@ -1231,16 +1387,31 @@ failed_close(void)
 	}
 }
 
+/* The summary's word on tasks, when the API named any. */
+static const char *
+ingestion(void)
+{
+	static char s[128];
+
+	if (task_st.confirmed + task_st.failed + task_st.unconfirmed == 0)
+		return "";
+	snprintf(s, sizeof(s), " (%lu confirmed, %lu ingest failed, %lu "
+	    "unconfirmed)", task_st.confirmed, task_st.failed,
+	    task_st.unconfirmed);
+	return s;
+}
+
 #ifndef FUZZING
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_CHECK = OPT_OWN, OPT_STATS };
+	enum { OPT_CHECK = OPT_OWN, OPT_STATS, OPT_TASK_WAIT };
 	static const struct option longopts[] = {
 		HTTP_LONGOPTS,
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "task-wait", required_argument, NULL, OPT_TASK_WAIT },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1297,6 +1468,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STATS:
 			opt.stats = optarg;
+			break;
+		case OPT_TASK_WAIT:
+			opt.task_wait_ms = opt_num("--task-wait", optarg, 0,
+			    86400) * 1000;
 			break;
 		default:
 			if (!http_option(c, optarg, &opt.hopt))
@@ -1401,10 +1576,17 @@ main(int argc, char *argv[])
 		}
 		lreader_close(&lr);
 	}
+	/* The ingestion of what was accepted, unless there is no service. */
+	if (dead)
+		drop_tasks();
+	else if (!stopped && wait_tasks() == -1) {
+		stop(NULL);
+		stopped = 1;
+	}
 	/* The service's verdict says most; then a stop or a lost input. */
 	if (dead)
 		status = dead;
-	else if (stopped || input_err)
+	else if (stopped || input_err || not_ingested)
 		status = EXIT_TEMPFAIL;
 	else if (any_rejected)
 		status = EXIT_REJECTS;
@@ -1418,6 +1600,8 @@ out:
 	curl_multi_cleanup(multi);
 	curl_global_cleanup();
 	http_headers_free(hdrs);
+	http_headers_free(poll_hdrs);
+	task_end();
 	secret_free(key);
 	jdoc_free(&doc);
 
@@ -1425,10 +1609,10 @@ out:
 	buf_free(&fbuf);
 	seconds = (mono_ms() - t0) / 1000.0;
 	if (!opt.check)
-		info("%lu line%s read, %lu accepted, %lu batch%s, %lu %s, %lu "
+		info("%lu line%s read, %lu accepted, %lu batch%s%s, %lu %s, %lu "
 		    "rejected, %lu failed (%s %s), %.1f s", st.read,
 		    st.read == 1 ? "" : "s", st.accepted, st.batches,
-		    st.batches == 1 ? "" : "es", st.retries,
+		    st.batches == 1 ? "" : "es", ingestion(), st.retries,
 		    st.retries == 1 ? "retry" : "retries", st.rejected,
 		    st.failed, failed_err ? "NOT saved: write error on" :
 		    "saved to", opt.failed_name, seconds);
@@ -1442,6 +1626,7 @@ out:
 	if (out_err && status == 0)
 		status = EXIT_TEMPFAIL;
 	free(url);
+	free(task_url);
 	free((char *)opt.hopt.user_agent);
 	return stats_exit(status);
 }

@@ -1240,6 +1240,7 @@ assert t[1] - t[0] >= 2.9, ("waited", t[1] - t[0])' "$REC/requests.log"
 import json, sys
 d = json.load(open(sys.argv[1]))
 keys = ["lines", "accepted", "batches", "retries", "rejected", "failed",
+        "batches_confirmed", "batches_ingest_failed", "batches_unconfirmed",
         "seconds", "exit_status"]
 assert list(d) == keys, list(d)
 # batches: 4 of the input, then the halves 4,5 and 6 and then 4 alone, 5
@@ -1290,4 +1291,267 @@ assert d["exit_status"] == 78 and d["lines"] == 0, d' "$T/stats.json"
 	[[ $stderr == "ocsf-push: -b 0: "*"usage: ocsf-push "* ]] || fail "$stderr"
 	run -64 --separate-stderr "$OCSF_PUSH" --bogus
 	[[ $stderr == *"usage: ocsf-push "* ]]
+}
+
+# ---- proof of ingestion (tasks) and a refusing API -------------------
+
+# jstat KEY: KEY of $T/stats.json.
+jstat() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"$T/stats.json" "$1"
+}
+
+# intake_stat KEY: KEY of the intake's GET /stats.
+intake_stat() {
+	curl -s "$INTAKE_URL/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# npolls: the task polls the intake answered.
+npolls() {
+	count_lines "$REC/tasks.log"
+}
+
+# assert_ingest_failed: FAILED is, as a multiset, exactly the items of
+# the batches whose task failed, and recorded + FAILED is the input.
+assert_ingest_failed() {
+	norm <"$T/failed" | sort >"$T/got.failed"
+	sort "$REC/ingest-failed.ndjson" >"$T/exp.failed"
+	cmp -s "$T/exp.failed" "$T/got.failed" ||
+		fail "FAILED is not the lines of the failed batches:" \
+		    "$(diff "$T/exp.failed" "$T/got.failed")" "stderr:" "$err"
+	assert_union "$1"
+}
+
+@test "ocsf-push: tasks: every line is in a confirmed batch or in FAILED, exit 75" {
+	intake --task --task-fail-every 3
+	gen 50 >"$T/in"
+	push -b 5 --stats "$T/stats.json" <"$T/in"
+	assert_status 75
+	assert_ingest_failed "$T/in"
+	[ "$(count_lines "$T/failed")" -eq 15 ] || fail "FAILED: 15 lines expected" "$err"
+	[ "$(grep -c 'was not ingested' "$T/err")" -eq 3 ] || fail "$err"
+	assert_err '^ocsf-push: stdin:11-15: a batch of 5 the API accepted was not ingested \(task [-0-9a-f]+: FAILED\); its lines go to FAILED'
+	assert_err '^ocsf-push: 50 lines read, 35 accepted, 10 batches \(7 confirmed, 3 ingest failed, 0 unconfirmed\), 0 retries, 0 rejected, 15 failed'
+	[ "$(jstat batches_confirmed) $(jstat batches_ingest_failed) $(jstat batches_unconfirmed)" = "7 3 0" ] ||
+		fail "stats: $(cat "$T/stats.json")"
+	[ "$(jstat accepted) $(jstat failed)" = "35 15" ] || fail "stats: $(cat "$T/stats.json")"
+	# Each task polled until final: once PENDING, then its final status.
+	[ "$(npolls)" -eq 20 ] || fail "$(npolls) polls, expected 20"
+}
+
+@test "ocsf-push: a final status with FAIL, ERROR or CANCEL in any case fails; others confirm" {
+	local st
+	gen 12 >"$T/in"
+	for st in Cancelled error_ingestion PARTIAL_FAILURE; do
+		rm -rf "$REC"
+		intake --task --task-fail '"n":(2|7),' --task-failed "$st" --task-ok SUCCESS
+		push -b 3 <"$T/in"
+		assert_status 75
+		assert_ingest_failed "$T/in"
+		[ "$(count_lines "$T/failed")" -eq 6 ] || fail "$st: $err"
+		assert_err "\(task [-0-9a-f]+: $st\)"
+		stop_servers
+	done
+}
+
+@test "ocsf-push: tasks across -P 4: FAILED is the failed batches, on at most 4 connections" {
+	intake --task --task-fail '"n":(7|77|150|199),'
+	gen 200 >"$T/in"
+	push -b 5 -P 4 --stats "$T/stats.json" <"$T/in"
+	assert_status 75
+	assert_ingest_failed "$T/in"
+	[ "$(count_lines "$T/failed")" -eq 20 ] || fail "$err"
+	[ "$(jstat batches_confirmed) $(jstat batches_ingest_failed)" = "36 4" ] ||
+		fail "stats: $(cat "$T/stats.json")"
+	local c
+	c=$(intake_stat connections)
+	[ "$((c - 1))" -le 4 ] || fail "$((c - 1)) connections for -P 4"
+}
+
+@test "ocsf-push: no task endpoint (404, or not JSON): exit 0, said once, no more polls" {
+	local mode
+	gen 30 >"$T/in"
+	for mode in 404 html nostatus; do
+		rm -rf "$REC"
+		intake --task-api "$mode"
+		push -b 5 --stats "$T/stats.json" <"$T/in"
+		assert_status 0
+		assert_union "$T/in"
+		[ ! -s "$T/failed" ] || fail "$mode: FAILED not empty"
+		[ "$(grep -c 'could not be confirmed' "$T/err")" -eq 1 ] ||
+			fail "$mode: not said once:" "$err"
+		[ "$(npolls)" -eq 1 ] || fail "$mode: $(npolls) polls, expected 1"
+		[ "$(jstat batches_unconfirmed) $(jstat batches_confirmed)" = "6 0" ] ||
+			fail "$mode: stats: $(cat "$T/stats.json")"
+		[ "$mode" != 404 ] ||
+			assert_err '^ocsf-push: task API: HTTP 404 NOT_FOUND: not found \(an older platform without it\?\): ingestion could not be confirmed'
+		[ "$mode" = 404 ] ||
+			assert_err '^ocsf-push: the task API answers no JSON task status \(an older platform\?\): ingestion could not be confirmed'
+		stop_servers
+	done
+}
+
+@test "ocsf-push: a task_id that is no string is ignored: accepted, unconfirmed, never polled" {
+	local kind
+	gen 10 >"$T/in"
+	for kind in number null object empty long; do
+		rm -rf "$REC"
+		intake --task --task-id-type "$kind"
+		push -b 5 --stats "$T/stats.json" <"$T/in"
+		assert_status 0
+		assert_union "$T/in"
+		[ "$(npolls)" -eq 0 ] || fail "$kind: polled"
+		[ "$(jstat batches_unconfirmed)" -eq 2 ] || fail "$kind: $(cat "$T/stats.json")"
+		[ "$(grep -c 'no task id' "$T/err")" -eq 1 ] || fail "$kind: $err"
+		stop_servers
+	done
+}
+
+@test "ocsf-push: --task-wait 0 never polls; the batches are accepted, unconfirmed" {
+	intake --task --task-fail-every 1
+	gen 20 >"$T/in"
+	push -b 5 --task-wait 0 --stats "$T/stats.json" <"$T/in"
+	assert_status 0
+	[ ! -s "$T/failed" ] || fail "FAILED not empty"
+	[ "$(npolls)" -eq 0 ] || fail "$(npolls) polls with --task-wait 0"
+	[ "$(jstat batches_unconfirmed)" -eq 4 ] || fail "$(cat "$T/stats.json")"
+	assert_err '4 batches \(0 confirmed, 0 ingest failed, 4 unconfirmed\)'
+}
+
+@test "ocsf-push: tasks still open after --task-wait stay accepted, unconfirmed: exit 0" {
+	intake --task --task-pending 100000 --task-fail-every 1
+	gen 20 >"$T/in"
+	push -b 5 --task-wait 2 --stats "$T/stats.json" <"$T/in"
+	assert_status 0
+	[ ! -s "$T/failed" ] || fail "FAILED not empty"
+	[ "$(jstat batches_unconfirmed) $(jstat batches_ingest_failed)" = "4 0" ] ||
+		fail "$(cat "$T/stats.json")"
+	[ "$(grep -c 'still open after --task-wait 2 s' "$T/err")" -eq 1 ] || fail "$err"
+	# Polled on the schedule (1 s, then 2 s), and not after the wait.
+	[ "$(npolls)" -ge 4 ] && [ "$(npolls)" -le 8 ] || fail "$(npolls) polls"
+}
+
+@test "ocsf-push: a 429 with Retry-After on the task API is obeyed, then the task confirmed" {
+	intake --task --task-fault 429@1-2 --retry-after 1
+	gen 5 >"$T/in"
+	push -b 5 --stats "$T/stats.json" <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	assert_retry_lines 429 429
+	assert_err 'task API: HTTP 429 TOO_MANY_REQUESTS: rate limited: retrying the poll of task [-0-9a-f]+ in 1\.0 s'
+	[ "$(jstat batches_confirmed) $(jstat retries)" = "1 2" ] || fail "$(cat "$T/stats.json")"
+	# 2 refused, then PENDING, then COMPLETED.
+	[ "$(npolls)" -eq 4 ] || fail "$(npolls) polls"
+}
+
+@test "ocsf-push: a task API failing for good: --max-retries, then unconfirmed, never forever" {
+	intake --task --task-fault 503@*
+	gen 10 >"$T/in"
+	push -b 5 --max-retries 2 --stats "$T/stats.json" <"$T/in"
+	assert_status 0
+	assert_union "$T/in"
+	[ "$(npolls)" -eq 3 ] || fail "$(npolls) polls: 1 and 2 retries expected"
+	[ "$(grep -c 'could not be confirmed' "$T/err")" -eq 1 ] || fail "$err"
+	[ "$(jstat batches_unconfirmed)" -eq 2 ] || fail "$(cat "$T/stats.json")"
+}
+
+@test "ocsf-push: the task URL follows the base's /api rule, with the same key" {
+	intake --task --key other-key
+	gen 5 >"$T/in"
+	SEKOIA_API_KEY=other-key SEKOIA_BASE_URL=$INTAKE_URL/api push <"$T/in"
+	assert_status 0
+	grep -q '"status":200,"state":"COMPLETED"' "$REC/tasks.log" || fail "$(cat "$REC/tasks.log")"
+	! grep -q '/api/api' "$REC/tasks.log"
+}
+
+@test "ocsf-push: SIGTERM with tasks open: their lines go nowhere (accepted), exit 75" {
+	intake --task --task-pending 100000 --task-fail-every 2
+	gen 20 >"$T/in"
+	"$OCSF_PUSH" -b 5 --stats "$T/stats.json" <"$T/in" >"$T/failed" 2>"$T/err" &
+	local pid=$!
+	wait_for 20 has_requests 4
+	wait_for 20 test -s "$REC/tasks.log"
+	kill -TERM "$pid"
+	wait_exit "$pid" 20
+	assert_status 75
+	[ ! -s "$T/failed" ] || fail "FAILED holds accepted lines:" "$(cat "$T/failed")"
+	[ "$(jstat batches_unconfirmed) $(jstat accepted)" = "4 20" ] || fail "$(cat "$T/stats.json")"
+	assert_err 'stopping; lines read but not accepted go to'
+}
+
+@test "ocsf-push: the batches kept for their tasks are bounded: at 1024, the next waits" {
+	intake --task --task-pending 100000
+	gen 1030 >"$T/in"
+	push -b 1 --task-wait 2 --stats "$T/stats.json" <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	[ "$(jstat batches_unconfirmed)" -eq 1030 ] || fail "$(cat "$T/stats.json")"
+	# POST 1025 waited for the first task's --task-wait (2 s) to end.
+	python3 - "$REC/requests.log" <<'EOF2'
+import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1])]
+assert len(t) == 1030, len(t)
+assert t[1024] - t[0] >= 1.5, (t[0], t[1023], t[1024])
+EOF2
+}
+
+@test "ocsf-push: an API refusing every record: stop after 8, exit 69, FAILED is the input, at most 40 requests" {
+	intake --refuse .
+	gen 1000 >"$T/in"
+	push --stats "$T/stats.json" <"$T/in"
+	assert_status 69
+	cmp -s "$T/in" "$T/failed" || fail "FAILED is not the input" "$err"
+	[ "$(nreqs)" -le 40 ] || fail "$(nreqs) requests"
+	[ "$(grep -c 'refused by the API' "$T/err")" -eq 8 ] || fail "$err"
+	assert_err '^ocsf-push: the API refused each of the first 8 records sent alone and accepted none: .*okta2ocsf -T ocsf.*; first refusal stdin:1: HTTP 400 INVALID_ITEM: items\[0\] is refused; no more requests'
+	[ "$(jstat accepted) $(jstat failed) $(jstat exit_status)" = "0 1000 69" ] ||
+		fail "$(cat "$T/stats.json")"
+	# With -P 4 and 16 too: the search goes one batch at a time.
+	local p
+	for p in 4 16; do
+		rm -rf "$REC"
+		stop_servers
+		intake --refuse .
+		push -P "$p" <"$T/in"
+		assert_status 69
+		sort "$T/in" | cmp -s - <(sort "$T/failed") || fail "-P $p: FAILED is not the input"
+		[ "$(nreqs)" -le 40 ] || fail "-P $p: $(nreqs) requests"
+	done
+}
+
+@test "ocsf-push: 10 records refused alone after one accepted: no early stop, exit 1" {
+	intake --refuse '"n":([2-9]|1[01]),'
+	gen 30 >"$T/in"
+	push -b 1 <"$T/in"
+	assert_status 1
+	assert_split "$T/in" 2 3 4 5 6 7 8 9 10 11
+	! grep -q 'refused each of the first' "$T/err"
+	[ "$(nreqs)" -eq 30 ]
+}
+
+@test "ocsf-push: a task status echoing the API key is redacted, at -vv too" {
+	intake --task --task-fail-every 2 --task-failed "FAILED for test-key" --task-ok "done test-key"
+	gen 10 >"$T/in"
+	push -b 5 -vv <"$T/in"
+	assert_status 75
+	assert_ingest_failed "$T/in"
+	! grep -q 'test-key' "$T/err" || fail "the key is in stderr:" "$(grep test-key "$T/err")"
+	assert_err 'task [-0-9a-f]+: FAILED for \[redacted\]'
+}
+
+@test "ocsf-push: -P 1 with polls due and batches waiting: they take turns, no run of polls" {
+	intake --task --task-pending 100000 --latency 20
+	gen 80 >"$T/in"
+	push -b 1 --task-wait 3 <"$T/in"
+	assert_status 0
+	assert_split "$T/in"
+	python3 - "$REC/requests.log" "$REC/tasks.log" <<'EOF2'
+import json, sys
+ev = [(json.loads(l)["t"], "P") for l in open(sys.argv[1])]
+ev += [(json.loads(l)["t"], "g") for l in open(sys.argv[2])]
+seq = "".join(k for _, k in sorted(ev))
+inner = seq[seq.index("P"):seq.rindex("P") + 1]
+assert "g" in inner, seq
+assert "gg" not in inner, seq
+EOF2
 }

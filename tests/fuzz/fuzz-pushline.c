@@ -14,6 +14,7 @@
  */
 #define FUZZING
 #include "../../ocsf-push/ocsf-push.c"
+#include "../../ocsf-push/task.c"
 
 #include <json.h>
 
