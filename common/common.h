@@ -137,6 +137,7 @@ int	 sleep_ms(int64_t, volatile const int *);
 /* file.c: every byte written, or a file replaced whole. */
 int	 write_all(int, const void *, size_t, size_t *);
 int	 file_replace(const char *, const void *, size_t);
+int	 file_replace_mode(const char *, const void *, size_t, mode_t);
 
 /* stats.c: --stats FILE, a run's counters and exit status as one JSON
  * object, written atomically (a temporary file renamed) when the program
