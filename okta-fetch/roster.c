@@ -61,7 +61,8 @@ struct roster {
 	int		 big_told;
 	struct wfile	 listed;		/* each device printed, in order */
 	int		*runs;			/* sorted chunks, in order */
-	size_t		 nruns;
+	size_t		 nruns, nchunks;
+	unsigned	 passes;		/* merge passes before the join */
 	struct buf	 line;			/* scratch */
 	struct jdoc	 doc;			/* the old line being read */
 
@@ -473,6 +474,7 @@ chunk_out(struct roster *r, struct buf *arena, struct ent *e, size_t n)
 	buf_free(&w.b);
 	r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(*r->runs));
 	r->runs[r->nruns++] = w.fd;
+	r->nchunks++;
 }
 
 /* The run's lines, in chunks of the budget, to sorted runs. */
@@ -610,6 +612,7 @@ reduce(struct roster *r)
 			r->runs[m++] = w.fd;
 		}
 		r->nruns = m;
+		r->passes++;
 	}
 }
 
@@ -739,6 +742,9 @@ roster_end(struct roster *r, FILE *out)
 
 	split(r);
 	reduce(r);
+	debug("%s: sorted in %zu chunk%s, %u merge pass%s before the join",
+	    r->path, r->nchunks, r->nchunks == 1 ? "" : "s", r->passes,
+	    r->passes == 1 ? "" : "es");
 	r->out.fd = open(r->next, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (r->out.fd == -1)
