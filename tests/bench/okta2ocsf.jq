@@ -140,10 +140,10 @@ def enrichments($p; $users):
              else {(if sekoia then "Storage_encryption" else "DiskEncryption" end): {partitions:
                ({ALL_INTERNAL_VOLUMES: {all_internal: "Enabled"}, FULL: {full: "Enabled"},
                  USER: {user: "Enabled"}}[$enc | ascii_upcase] // {none: "Disabled"})}} end)
-            + {Users: [($p | get("serialNumber") | str | values | "serial_number:" + .),
+            + {Users: ([($p | get("serialNumber") | str | values | "serial_number:" + .),
                      ($p | get("sid") | str | values | "windows_sid:" + .),
                      ($p | get("secureHardwarePresent") | bool | values
-                      | "secure_hardware_present:\(.)")] + logins($users)})}];
+                      | "secure_hardware_present:\(.)")] + logins($users))})}];
 
 # unmapped: the Okta fields OCSF has no place for; left out when empty.
 def unmapped($p):
