@@ -76,6 +76,21 @@ same_file() {
 # An RFC 3339 time H hours from now.
 hours_ago() { date -u -d "-$1 hours" +%Y-%m-%dT%H:%M:%S.000Z; }
 
+# first_run ARGS...: the stand-in started with ARGS, then a first run with
+# --state $s, committed; its stdout in $d/run1.ndjson, its stderr in
+# $d/run1.err.  $d is the state directory ($D), $s the state file.
+D=$BATS_TEST_TMPDIR/st
+first_run() {
+	d=$D s=$D/state
+	mkdir -p "$d"
+	okta "$@"
+	fetch --state "$s"
+	expect_status 0
+	printf '%s\n' "$output" >"$d/run1.ndjson"
+	printf '%s\n' "$stderr" >"$d/run1.err"
+	commit "$s"
+}
+
 @test "roster: devices deleted, then --full: one DELETED record each through okta2ocsf, and no other extra record" {
 	local d=$BATS_TEST_TMPDIR/st s
 	s=$d/state
@@ -154,13 +169,8 @@ hours_ago() { date -u -d "-$1 hours" +%Y-%m-%dT%H:%M:%S.000Z; }
 }
 
 @test "roster: --full-every: full when the last full run is older (24h, 90m, seconds), never with 0" {
-	local d=$BATS_TEST_TMPDIR/st s mark t0
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 300 --delete-file "$d/deleted"
-	fetch --state "$s"
-	expect_status 0
-	commit "$s"
+	local d s mark t0
+	first_run --generate 300 --delete-file "$D/deleted"
 	mark=$(head -n 1 "$s")
 	printf '%s\n' "$output" | sed -n '5p;6p' | ids >"$d/deleted"
 
@@ -240,15 +250,9 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 }
 
 @test "roster: a complete incremental run merges what it printed: changed devices replaced, new ones added" {
-	local d=$BATS_TEST_TMPDIR/st s
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 300 --touch-file "$d/changes.ndjson"
-	fetch --state "$s"
-	expect_status 0
-	printf '%s\n' "$output" >"$d/all.ndjson"
-	commit "$s"
-	python3 - "$d/all.ndjson" >"$d/changes.ndjson" <<-'EOF'
+	local d s
+	first_run --generate 300 --touch-file "$D/changes.ndjson"
+	python3 - "$d/run1.ndjson" >"$d/changes.ndjson" <<-'EOF'
 		import json, sys
 		ds = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 		for i in (10, 20):
@@ -266,7 +270,7 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 	stderr_has 'incremental'
 	grep -q '"id":"aaaNEW0000000000001"' <<<"$output" || flunk "the new device was not listed"
 	commit "$s"
-	cat "$d/all.ndjson" "$d/changes.ndjson" >"$d/expected.ndjson"
+	cat "$d/run1.ndjson" "$d/changes.ndjson" >"$d/expected.ndjson"
 	roster_of "$d/expected.ndjson" >"$d/want.roster"
 	same_file "the merged roster" "$s.roster" "$d/want.roster"
 	[ "$(count_lines "$s.roster")" -eq 301 ] || flunk "roster: $(count_lines "$s.roster") lines"
@@ -300,13 +304,8 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 }
 
 @test "roster: a device re-enrolled with the same id is simply listed again" {
-	local d=$BATS_TEST_TMPDIR/st s id
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 250 --delete-file "$d/deleted"
-	fetch --state "$s"
-	expect_status 0
-	commit "$s"
+	local d s id
+	first_run --generate 250 --delete-file "$D/deleted"
 	cp "$s.roster" "$d/roster.first"
 	id=$(printf '%s\n' "$output" | sed -n 42p | ids)
 	printf '%s\n' "$id" >"$d/deleted"
@@ -364,13 +363,8 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 }
 
 @test "roster: a corrupt roster (unsorted, not JSON, no id first, a duplicate) is 78 naming the file and line, before any request" {
-	local d=$BATS_TEST_TMPDIR/st s
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 50
-	fetch --state "$s"
-	expect_status 0
-	commit "$s"
+	local d s
+	first_run --generate 50
 	cp "$s.roster" "$d/good"
 	: >"$OKTA_LOG"
 
@@ -411,7 +405,7 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 	okta --generate 1000 --delete-file "$d/deleted"
 	fetch --state "$d/a/state"
 	expect_status 0
-	printf '%s\n' "$output" >"$d/all.ndjson"
+	printf '%s\n' "$output" >"$d/run1.ndjson"
 	commit "$d/a/state"
 	# 2 KiB chunks: 7 lines or so each, over 100 chunks: a merge pass of 16
 	# at a time, then the last merge, joined with the roster.
@@ -421,7 +415,7 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 	[ "${BASH_REMATCH[1]}" -gt 100 ] && [ "${BASH_REMATCH[2]}" -ge 1 ] ||
 		flunk "${BASH_REMATCH[1]} chunks, ${BASH_REMATCH[2]} passes: the test merges too little"
 	commit "$d/b/state"
-	roster_of "$d/all.ndjson" >"$d/want.roster"
+	roster_of "$d/run1.ndjson" >"$d/want.roster"
 	same_file "the roster (8 MiB chunks)" "$d/a/state.roster" "$d/want.roster"
 	same_file "the roster (2 KiB chunks)" "$d/b/state.roster" "$d/want.roster"
 	printf '%s\n' "$output" | sed -n '1p;333p;500p;999p;1000p' | ids >"$d/deleted"
@@ -491,13 +485,8 @@ sys.exit(0 if int(sys.argv[2]) - 2 <= t.timestamp() <= int(sys.argv[2]) + 60 els
 }
 
 @test "roster: --commit renames the roster first; a crash between the two renames is harmless" {
-	local d=$BATS_TEST_TMPDIR/st s
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 300 --delete-file "$d/deleted"
-	fetch --state "$s"
-	expect_status 0
-	commit "$s"
+	local d s
+	first_run --generate 300 --delete-file "$D/deleted"
 	cp "$s" "$d/state.old"
 	printf '%s\n' "$output" | sed -n '4p;8p' | ids >"$d/deleted"
 	fetch --state "$s" --full
@@ -559,13 +548,8 @@ sys.exit(0 if int(sys.argv[2]) + 299 <= t <= int(sys.argv[3]) + 301 else 1)' "$d
 }
 
 @test "roster: -s with a full listing merges the roster and says nothing vanished" {
-	local d=$BATS_TEST_TMPDIR/st s
-	s=$d/state
-	mkdir -p "$d"
-	okta --generate 200
-	fetch --state "$s"
-	expect_status 0
-	commit "$s"
+	local d s
+	first_run --generate 200
 	cp "$s.roster" "$d/roster.before"
 	fetch --state "$s" --full -s 'status eq "ACTIVE"'
 	expect_status 0
