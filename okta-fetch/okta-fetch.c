@@ -114,7 +114,6 @@ struct fetch {
 	int64_t		 mark;		/* largest lastUpdated printed */
 	int64_t		 start_ms;	/* the run's start by Okta's clock */
 	int64_t		 mark_cap;	/* the latest mark allowed */
-	int		 cap_told;	/* a mark clamped, said */
 	struct roster	*roster;	/* with --state */
 	unsigned long	 full;		/* 1: no search on lastUpdated */
 	unsigned long	 vanished;	/* DELETED lines printed */
@@ -663,6 +662,59 @@ opt_duration(const char *opt, const char *arg)
 	return v * mult;
 }
 
+/*
+ * With --state: read FILE, remove what an earlier run left to commit, and
+ * say where to list from: the mark minus the overlap, or -1 for a full
+ * listing (no mark, --full, or --full-every elapsed).
+ */
+static int64_t
+state_begin(struct fetch *f, struct state *st, int full_opt,
+    int64_t full_every, int64_t t_start)
+{
+	/* A stale FILE.next from an earlier run is never promoted. */
+	state_clear_next(f->state);
+	state_read(f->state, st);
+	f->mark = st->mark;
+	if (st->mark == STATE_NONE || full_opt)
+		return -1;
+	if (full_every > 0 && (st->full == STATE_NONE ||
+	    t_start - st->full >= full_every ||
+	    st->full > t_start + OVERLAP_MS))
+		return -1;
+	return st->mark - OVERLAP_MS;
+}
+
+/*
+ * After the last page: the vanished devices printed, the mark held at
+ * its cap, FILE.next written (with the roster's FILE.roster.next, it is
+ * what --commit promotes).
+ */
+static void
+state_end(struct fetch *f, struct state *st, int64_t t_start)
+{
+	char next[PATH_MAX], was[64], stamp[64];
+
+	if (f->roster != NULL)
+		f->vanished = roster_end(f->roster, stdout);
+	if (f->mark > f->mark_cap && f->start_ms != 0) {
+		/* A mark from an earlier run already in the future. */
+		iso8601_fmt(f->mark, was);
+		iso8601_fmt(f->mark_cap, stamp);
+		info("%s: the mark %s is later than %s; set back to %s",
+		    f->state, was, f->mark > f->start_ms ? "Okta's own clock" :
+		    "this machine's clock by more than 5 minutes", stamp);
+		f->mark = f->mark_cap;
+	}
+	st->mark = f->mark;
+	if (f->full)
+		st->full = t_start;
+	if (snprintf(next, sizeof(next), "%s.next", f->state) >=
+	    (int)sizeof(next))
+		errx(EXIT_CONFIG, "%s: path too long", f->state);
+	state_write(next, st);
+	debug("%s: written", next);
+}
+
 static void
 configure(struct fetch *f, const char *url_opt)
 {
@@ -830,7 +882,7 @@ main(int argc, char *argv[])
 		{ NULL, NULL, NULL }
 	};
 	const char *url_opt = NULL, *commit = NULL, *stats = NULL;
-	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
+	char *url, *search = NULL, ua[256], stamp[64];
 	struct state st = { STATE_NONE, STATE_NONE };
 	int64_t since = -1, full_every = 0, t_start = now_ms();
 	int c, attempt = 0, full_opt = 0, full_every_set = 0;
@@ -939,19 +991,8 @@ main(int argc, char *argv[])
 		errx(EXIT_USAGE, "--full lists every device: no --since");
 
 	configure(&f, url_opt);
-	if (f.state != NULL) {
-		if (snprintf(statenext, sizeof(statenext), "%s.next",
-		    f.state) >= (int)sizeof(statenext))
-			errx(EXIT_CONFIG, "%s: path too long", f.state);
-		/* A stale FILE.next from an earlier run is never promoted. */
-		state_clear_next(f.state);
-		state_read(f.state, &st);
-		f.mark = st.mark;
-		if (st.mark != STATE_NONE && !full_opt && !(full_every > 0 &&
-		    (st.full == STATE_NONE || t_start - st.full >= full_every ||
-		    st.full > t_start + OVERLAP_MS)))
-			since = st.mark - OVERLAP_MS;
-	}
+	if (f.state != NULL)
+		since = state_begin(&f, &st, full_opt, full_every, t_start);
 	f.full = since < 0 && f.since_arg == NULL;
 	if (f.state != NULL) {
 		/* A -s listing is not the org's: nothing can be said vanished. */
@@ -1080,26 +1121,8 @@ main(int argc, char *argv[])
 		attempt = 0;
 		get_page(&f, url, &attempt, 1);
 	}
-	if (f.roster != NULL)
-		f.vanished = roster_end(f.roster, stdout);
-	if (f.state != NULL && f.mark > f.mark_cap && f.start_ms != 0) {
-		char was[64];
-
-		/* A mark from an earlier run already in the future. */
-		iso8601_fmt(f.mark, was);
-		iso8601_fmt(f.mark_cap, stamp);
-		info("%s: the mark %s is later than %s; set back to %s",
-		    f.state, was, f.mark > f.start_ms ? "Okta's own clock" :
-		    "this machine's clock by more than 5 minutes", stamp);
-		f.mark = f.mark_cap;
-	}
-	if (f.state != NULL) {
-		st.mark = f.mark;
-		if (f.full)
-			st.full = t_start;
-		state_write(statenext, &st);
-		debug("%s: written", statenext);
-	}
+	if (f.state != NULL)
+		state_end(&f, &st, t_start);
 	run_complete = 1;
 	summary();
 	c = 0;
