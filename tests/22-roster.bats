@@ -572,3 +572,40 @@ sys.exit(0 if int(sys.argv[2]) + 299 <= t <= int(sys.argv[3]) + 301 else 1)' "$d
 	done
 	[ "$(count_lines "$OKTA_LOG")" -eq 0 ] || flunk "a usage error made requests"
 }
+
+@test "roster: ids with quotes, backslashes, escapes and UTF-8; a device too big for a roster line" {
+	local d s big
+	d=$D s=$D/state
+	mkdir -p "$d"
+	# The same ids, one spelled with escapes: they must sort and match alike.
+	python3 - "$d/devices.ndjson" <<-'EOF2'
+		import json, sys
+		ids = ['guo"quote', 'guo\\back', "guo\u00e9t\u00e9", "guoA", "guo#", "guo\u0001ctl", "guo/slash"]
+		with open(sys.argv[1], "w", encoding="utf-8") as f:
+		    for i in ids:
+		        f.write(json.dumps({"id": i, "status": "ACTIVE", "profile": {"displayName": i}},
+		                           ensure_ascii=False) + "\n")
+		    # escaped spelling of an id already there: "guoA" as "guo\u0041"
+		    f.write('{"id":"guo\\u0041","status":"SUSPENDED","profile":{"displayName":"again"}}\n')
+		    f.write(json.dumps({"id": "guoBIG", "status": "ACTIVE",
+		                        "profile": {"displayName": "x" * (1100 * 1024)}}) + "\n")
+	EOF2
+	okta --devices "$d/devices.ndjson" --allow-duplicates --delete-file "$d/deleted"
+	fetch --state "$s"
+	expect_status 0
+	[ "$(wc -l <<<"$output")" -eq 9 ] || flunk "$(wc -l <<<"$output") lines"
+	[ "$(grep -c "not kept in $s.roster" <<<"$stderr")" -eq 1 ] || flunk "the big device was not said once"
+	commit "$s"
+	[ "$(count_lines "$s.roster")" -eq 7 ] || flunk "roster: $(count_lines "$s.roster") lines"
+	grep -q '"id":"guoA","status":"SUSPENDED"' "$s.roster" || flunk "guoA: not its last spelling's line"
+	! grep -q guoBIG "$s.roster" || flunk "the big device is in the roster"
+	# Delete three of them: exactly those DELETED, decoded ids equal.
+	printf '%s\n' 'guo"quote' 'guo\back' "guoété" >"$d/deleted"
+	fetch --state "$s" --full
+	expect_status 0
+	run python3 -c 'import json, sys
+got = sorted(json.loads(l)["id"] for l in sys.stdin if json.loads(l).get("status") == "DELETED")
+want = sorted(['"'"'guo"quote'"'"', "guo\\back", "guo\u00e9t\u00e9"])
+assert got == want, (got, want)' <<<"$output"
+	[ "$status" -eq 0 ] || flunk "DELETED ids: $output"
+}
