@@ -656,7 +656,7 @@ opt_duration(const char *opt, const char *arg)
 		v = parse_num(num, 0, 3650LL * 86400000 / mult, &e);
 	}
 	if (e != NULL)
-		errx(EXIT_USAGE, "%s %s: %s: a duration such as 24h, 90m or "
+		usage_error("%s %s: %s: a duration such as 24h, 90m or "
 		    "3600 (seconds, up to 10 years), or 0 for never", opt, arg,
 		    e);
 	return v * mult;
@@ -715,6 +715,54 @@ state_end(struct fetch *f, struct state *st, int64_t t_start)
 	debug("%s: written", next);
 }
 
+/*
+ * The base URL is the org's origin alone, https://ORG.okta.com: a path
+ * (an API URL pasted whole would ask for /api/v1/api/v1/devices), a
+ * query or a fragment, or the admin console's host (ORG-admin.okta.com,
+ * whose API answers nothing useful) is a configuration error whose
+ * message shows the URL to use.  A query is not shown: it may hold a
+ * secret.
+ */
+static void
+org_url_check(const char *url, const struct origin *o)
+{
+	CURLU *u;
+	char *path = NULL, *query = NULL, *frag = NULL, host[256], *dot;
+	char port[24] = "";
+	const char *why = NULL;
+	size_t shown = strcspn(url, "?#");
+
+	if ((u = curl_url()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PATH, &path, 0);
+		curl_url_get(u, CURLUPART_QUERY, &query, 0);
+		curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
+	}
+	snprintf(host, sizeof(host), "%s", o->host);
+	/* acme-admin.okta.com, acme-admin.oktapreview.com: acme's org. */
+	if ((dot = strchr(host, '.')) != NULL && dot - host > 6 &&
+	    strncmp(dot - 6, "-admin", 6) == 0) {
+		memmove(dot - 6, dot, strlen(dot) + 1);
+		why = "the admin console's host, not the org's";
+	} else if (path != NULL && path[strspn(path, "/")] != '\0')
+		why = "the org URL has no path (okta-fetch adds "
+		    "/api/v1/devices itself)";
+	else if (query != NULL || frag != NULL || url[shown] != '\0')
+		why = "the org URL has no query or fragment";
+	curl_free(path);
+	curl_free(query);
+	curl_free(frag);
+	curl_url_cleanup(u);
+	if (why == NULL)
+		return;
+	if (o->port != (strcmp(o->scheme, "https") == 0 ? 443 : 80))
+		snprintf(port, sizeof(port), ":%ld", o->port);
+	errx(EXIT_CONFIG, "base URL %.*s%.1s%s: %s: use %s://%s%s",
+	    (int)shown, url, url + shown, url[shown] != '\0' ? "..." : "", why,
+	    o->scheme, host, port);
+}
+
 static void
 configure(struct fetch *f, const char *url_opt)
 {
@@ -737,12 +785,10 @@ configure(struct fetch *f, const char *url_opt)
 	if (origin_parse(url, &f->origin, &e) == -1)
 		errx(EXIT_CONFIG, "base URL %s: %s", strchr(url, '@') ?
 		    "(not shown: it holds an @)" : url, e);
+	org_url_check(url, &f->origin);
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
-	if (strchr(url, '?') != NULL || strchr(url, '#') != NULL)
-		errx(EXIT_CONFIG, "base URL %s: no query or fragment, please",
-		    url);
 	f->base = url;
 
 	if (env_first(api_vars, &api, &api_used) < 0 ||
@@ -885,9 +931,11 @@ main(int argc, char *argv[])
 	char *url, *search = NULL, ua[256], stamp[64];
 	struct state st = { STATE_NONE, STATE_NONE };
 	int64_t since = -1, full_every = 0, t_start = now_ms();
+	static const char *const expands[] = { "user", "userSummary", NULL };
 	int c, attempt = 0, full_opt = 0, full_every_set = 0;
 
 	setprogname(argv);
+	usage_synopsis = usage_text;
 	memset(&f, 0, sizeof(f));
 	f.t0 = mono_ms();
 	f.limit = LIMIT_MAX;
@@ -899,11 +947,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			if (strcmp(optarg, "user") != 0 &&
-			    strcmp(optarg, "userSummary") != 0)
-				errx(EXIT_USAGE, "-e %s: must be user or "
-				    "userSummary", optarg);
-			f.expand = optarg;
+			f.expand = expands[opt_word("-e", optarg, expands)];
 			break;
 		case 'h':
 			usage(0);
@@ -935,7 +979,7 @@ main(int argc, char *argv[])
 				optarg = day;
 			}
 			if (iso8601_ms(optarg, strlen(optarg), &since) == -1)
-				errx(EXIT_USAGE, "--since %s: not a date or an RFC "
+				usage_error("--since %s: not a date or an RFC "
 				    "3339 time such as 2025-01-31T00:00:00Z",
 				    f.since_arg);
 			break;
@@ -964,10 +1008,8 @@ main(int argc, char *argv[])
 				usage(EXIT_USAGE);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage(EXIT_USAGE);
-	}
+	if (optind < argc)
+		usage_error("unexpected argument: %s", argv[optind]);
 	/* main's f outlives every stats_exit: from errx, or main's return. */
 	if (stats != NULL)
 		stats_open(stats, fields);
@@ -975,20 +1017,20 @@ main(int argc, char *argv[])
 		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
 		    f.check || f.limit != LIMIT_MAX || full_opt ||
 		    full_every_set)
-			errx(EXIT_USAGE, "--commit takes no option but -q, -v "
+			usage_error("--commit takes no option but -q, -v "
 			    "and --stats");
 		return stats_exit(state_commit(commit));
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))
-		errx(EXIT_USAGE, "--check takes only -u, -q, -v, --timeout "
+		usage_error("--check takes only -u, -q, -v, --timeout "
 		    "and --cacert");
 	if ((full_opt || full_every_set) && f.state == NULL)
-		errx(EXIT_USAGE, "--full and --full-every need --state FILE: "
+		usage_error("--full and --full-every need --state FILE: "
 		    "the devices listed last are kept beside it");
 	if (full_opt && full_every_set)
-		errx(EXIT_USAGE, "--full or --full-every, not both");
+		usage_error("--full or --full-every, not both");
 	if (full_opt && f.since_arg)
-		errx(EXIT_USAGE, "--full lists every device: no --since");
+		usage_error("--full lists every device: no --since");
 
 	configure(&f, url_opt);
 	if (f.state != NULL)
