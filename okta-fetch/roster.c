@@ -58,6 +58,7 @@ struct roster {
 	int		 replace;
 	size_t		 budget;
 	int		 oldfd;			/* FILE.roster, or -1 */
+	unsigned long	 nold, nlisted;		/* its lines; the run's */
 	int		 big_told;
 	struct wfile	 listed;		/* each device printed, in order */
 	int		*runs;			/* sorted chunks, in order */
@@ -371,9 +372,8 @@ roster_begin(const char *state, int replace)
 		if (fd == -1)
 			err(EXIT_TEMPFAIL, "%s", r->path);
 		lreader_fdopen(&r->old, fd, r->path, LINE_MAX_B);
-		do
-			old_next(r);
-		while (r->ohave);
+		for (old_next(r); r->ohave; old_next(r))
+			r->nold++;
 		lreader_close(&r->old);
 		r->hasprev = 0;
 	}
@@ -436,6 +436,7 @@ roster_add(struct roster *r, const struct jdoc *d, long dev)
 		return;
 	}
 	wf_line(&r->listed, b->p, b->len);
+	r->nlisted++;
 }
 
 /* ---- the sort ---- */
@@ -740,6 +741,16 @@ roster_end(struct roster *r, FILE *out)
 	char buf[WBUF];
 	ssize_t n;
 
+	/*
+	 * An empty answer is no proof that every device was deleted (a
+	 * token whose role sees none, a server that lies): refused, and
+	 * nothing is printed or written.
+	 */
+	if (r->replace && r->nlisted == 0 && r->nold > 0)
+		errx(EXIT_REFUSED, "the full listing holds no device, %s holds "
+		    "%lu: not taken for all of them deleted (can the token's "
+		    "admin role read devices?); if the org has none left, "
+		    "remove %s", r->path, r->nold, r->path);
 	split(r);
 	reduce(r);
 	debug("%s: sorted in %zu chunk%s, %u merge pass%s before the join",

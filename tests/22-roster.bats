@@ -609,3 +609,20 @@ want = sorted(['"'"'guo"quote'"'"', "guo\\back", "guo\u00e9t\u00e9"])
 assert got == want, (got, want)' <<<"$output"
 	[ "$status" -eq 0 ] || flunk "DELETED ids: $output"
 }
+
+@test "roster: a full listing with no device at all against a roster: 69, no DELETED line, nothing to commit" {
+	local d s
+	first_run --generate 30 --delete-file "$D/deleted"
+	cp "$s.roster" "$d/roster.before"
+	ids "$d/run1.ndjson" >"$d/deleted"
+	fetch --state "$s" --full
+	expect_status 69
+	[ -z "$output" ] || flunk "stdout: $output"
+	stderr_has "the full listing holds no device, $s.roster holds 30"
+	[ ! -e "$s.next" ] && [ ! -e "$s.roster.next" ] || flunk "a .next file was written"
+	same_file "the roster" "$s.roster" "$d/roster.before"
+	# An empty org with no roster yet is fine.
+	fetch --state "$d/other"
+	expect_status 0
+	[ -z "$output" ] || flunk "stdout: $output"
+}
