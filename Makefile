@@ -37,11 +37,11 @@ SYNC = contrib/okta-ocsf-sync
 SYNC_MAN = contrib/okta-ocsf-sync.1
 UNITS = contrib/systemd/okta-ocsf-sync@.service contrib/systemd/okta-ocsf-sync@.timer
 HDR = common/common.h common/crypto.h common/net.h okta-fetch/oauth.h \
-	ocsf-push/push.h
+	ocsf-push/push.h okta-fetch/roster.h
 LIBOBJ = common/buf.o common/crypto.o common/diag.o common/env.o common/file.o common/http.o \
 	common/jscan.o common/lineio.o common/num.o common/secret.o \
 	common/stats.o common/time.o
-OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta2ocsf/okta2ocsf.o \
+OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta-fetch/roster.o okta2ocsf/okta2ocsf.o \
 	ocsf-push/ocsf-push.o ocsf-push/task.o
 FUZZ = headers iso8601 jscan link map pushline
 REPLAY = tests/fuzz/replay-headers tests/fuzz/replay-iso8601 tests/fuzz/replay-jscan \
@@ -66,9 +66,9 @@ common/libcommon.a: $(LIBOBJ)
 	ar rc $@ $(LIBOBJ)
 	ranlib $@
 
-okta-fetch/okta-fetch: okta-fetch/okta-fetch.o okta-fetch/oauth.o common/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta-fetch/okta-fetch.o okta-fetch/oauth.o \
-		common/libcommon.a $(FETCH_LIBS)
+FETCH_OBJ = okta-fetch/okta-fetch.o okta-fetch/oauth.o okta-fetch/roster.o
+okta-fetch/okta-fetch: $(FETCH_OBJ) common/libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FETCH_OBJ) common/libcommon.a $(FETCH_LIBS)
 
 okta2ocsf/okta2ocsf: okta2ocsf/okta2ocsf.o common/libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ okta2ocsf/okta2ocsf.o common/libcommon.a $(LIBS)
@@ -185,8 +185,8 @@ TIDY_CHECKS = -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,\
 -bugprone-implicit-widening-of-multiplication-result,\
 -bugprone-easily-swappable-parameters,-bugprone-assignment-in-if-condition,\
 -bugprone-reserved-identifier
-SRC = common/*.c okta-fetch/okta-fetch.c okta-fetch/oauth.c okta2ocsf/okta2ocsf.c \
-	ocsf-push/ocsf-push.c ocsf-push/task.c
+SRC = common/*.c okta-fetch/okta-fetch.c okta-fetch/oauth.c okta-fetch/roster.c \
+	okta2ocsf/okta2ocsf.c ocsf-push/ocsf-push.c ocsf-push/task.c
 SHELLSCRIPTS = tests/run-all tests/mutants/run tests/demo tests/helper.bash \
 	contrib/okta-ocsf-sync tests/bench/run
 

@@ -142,6 +142,7 @@ int	 sleep_ms(int64_t, volatile const int *);
  * replaced whole when regular, else written into in place (file_put). */
 int	 write_all(int, const void *, size_t, size_t *);
 int	 file_replace(const char *, const void *, size_t);
+int	 file_replace_mode(const char *, const void *, size_t, mode_t);
 int	 file_fdname(const char *);
 const char *file_put_refused(const char *);
 int	 file_put(const char *, const void *, size_t);

@@ -49,6 +49,13 @@ write_all(int fd, const void *p, size_t n, size_t *done)
 int
 file_replace(const char *path, const void *p, size_t n)
 {
+	return file_replace_mode(path, p, n, 0644);
+}
+
+/* The same with the new file's MODE (0600 for one that holds state). */
+int
+file_replace_mode(const char *path, const void *p, size_t n, mode_t mode)
+{
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
 	int fd;
 
@@ -61,7 +68,7 @@ file_replace(const char *path, const void *p, size_t n)
 		warn("%s", tmp);
 		return -1;
 	}
-	if (write_all(fd, p, n, NULL) == -1 || fchmod(fd, 0644) == -1 ||
+	if (write_all(fd, p, n, NULL) == -1 || fchmod(fd, mode) == -1 ||
 	    fsync(fd) == -1) {
 		warn("%s", tmp);
 		close(fd);

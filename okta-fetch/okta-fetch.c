@@ -20,6 +20,7 @@
 
 #include "net.h"
 #include "oauth.h"
+#include "roster.h"
 
 #define LIMIT_MAX	200		/* Okta's largest page */
 #define OVERLAP_MS	(5 * 60 * 1000)	/* the search index lags behind */
@@ -28,8 +29,9 @@
 
 static const char usage_text[] =
     "usage: okta-fetch [-qv] [-u base_url] [-l limit] [-s search] [-e user|userSummary]\n"
-    "                  [--since TIME] [--state FILE] [--stats FILE] [--max-retries N]\n"
-    "                  [--max-wait SEC] [--timeout SEC] [--cacert FILE]\n"
+    "                  [--since TIME] [--state FILE [--full | --full-every DURATION]]\n"
+    "                  [--stats FILE] [--max-retries N] [--max-wait SEC] [--timeout SEC]\n"
+    "                  [--cacert FILE]\n"
     "       okta-fetch --check [-qv] [-u base_url] [--stats FILE] [--timeout SEC]\n"
     "                  [--cacert FILE]\n"
     "       okta-fetch --commit FILE [--stats FILE]\n";
@@ -43,8 +45,12 @@ static const char help_text[] =
     "  -q                 errors only\n"
     "  -v                 a line per page; -vv: the HTTP trace, secrets masked\n"
     "  --since TIME       only devices changed after TIME (RFC 3339, or a date)\n"
-    "  --state FILE       from FILE's mark; the new mark to FILE.next\n"
-    "  --commit FILE      promote FILE.next to FILE\n"
+    "  --state FILE       from FILE's mark; the new mark to FILE.next, the\n"
+    "                     devices to FILE.roster.next\n"
+    "  --full             with --state: list every device, print the vanished\n"
+    "  --full-every DURATION  with --state: a full run when the last is older\n"
+    "                     (24h, 90m, seconds; 0 never)\n"
+    "  --commit FILE      promote FILE.next and FILE.roster.next\n"
     "  --check            test the org URL and the credentials, print a verdict\n"
     "  --stats FILE       at exit, the counters and exit status as JSON in FILE\n"
     "  --max-retries N    retries of a failed request (default 5)\n"
@@ -69,7 +75,8 @@ static const char help_text[] =
     "   OKTA_PRIVATE_KEY_FILE, OKTA_CLIENT_PRIVATEKEY_FILE: the same, from a file)\n"
     "\nSee okta-fetch(1).\n";
 
-enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_STATS };
+enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_STATS,
+    OPT_FULL, OPT_FULL_EVERY };
 
 struct fetch {
 	/* configuration */
@@ -106,8 +113,14 @@ struct fetch {
 	double		 seconds;	/* for --stats, kept current */
 	int64_t		 mark;		/* largest lastUpdated printed */
 	int64_t		 start_ms;	/* the run's start by Okta's clock */
+	int64_t		 mark_cap;	/* the latest mark allowed */
+	struct roster	*roster;	/* with --state */
+	unsigned long	 full;		/* 1: no search on lastUpdated */
+	unsigned long	 vanished;	/* DELETED lines printed */
+	int		 replace;	/* a full listing of the whole org */
 	int64_t		 page_ms;	/* the Date of the page being read */
 	int		 future_told;	/* a lastUpdated past Okta's clock */
+	int64_t		 local_cap;	/* the local clock plus the overlap */
 	int64_t		 t0;
 	int		 live;		/* a live counter on the terminal */
 };
@@ -120,14 +133,22 @@ static void
 summary(void)
 {
 	static int done;
+	char kind[64];
 
 	if (done || run == NULL || run->check)
 		return;
 	done = 1;
-	info("%lu device%s, %lu page%s, %lu %s, %.1f s%s", run->devices,
+	kind[0] = '\0';
+	if (run->state != NULL && run->replace && run_complete)
+		snprintf(kind, sizeof(kind), ", full listing, %lu vanished",
+		    run->vanished);
+	else if (run->state != NULL)
+		snprintf(kind, sizeof(kind), ", %s", run->full ?
+		    "full listing" : "incremental");
+	info("%lu device%s, %lu page%s, %lu %s%s, %.1f s%s", run->devices,
 	    run->devices == 1 ? "" : "s", run->pages,
 	    run->pages == 1 ? "" : "s", run->retries,
-	    run->retries == 1 ? "retry" : "retries",
+	    run->retries == 1 ? "retry" : "retries", kind,
 	    (mono_ms() - run->t0) / 1000.0,
 	    run_complete ? "" : ": the listing is INCOMPLETE");
 }
@@ -153,33 +174,39 @@ tick(struct fetch *f)
 
 /*
  * Take a device's lastUpdated into the mark, which never goes past the
- * run's start by Okta's clock: a device stamped in the future (a clock
- * fault at Okta, a bad fixture) would otherwise become the mark, and
- * every later incremental run would find nothing.  Said once, when the
- * stamp is later than the Date of the very answer that carried it.
+ * run's start by Okta's clock, nor past this machine's clock plus the
+ * overlap: a device stamped in the future (a clock fault at Okta, a
+ * server whose Date is wrong too, a bad fixture) would otherwise become
+ * the mark, and every later incremental run would find nothing.  Said
+ * once, when the stamp is later than the Date of the very answer that
+ * carried it, or than the local clock plus the overlap.
  */
 static void
 take_mark(struct fetch *f, long dev, int64_t ms)
 {
 	const struct jdoc *d = &f->doc;
-	char when[64], start[64];
+	char when[64], cap[64];
 	long id;
 
-	if (ms > f->page_ms + 1000 && !f->future_told) {
+	if (!f->future_told && (ms > f->page_ms + 1000 ||
+	    ms > f->local_cap)) {
 		f->future_told = 1;
 		id = jmember(d, dev, "id");
 		iso8601_fmt(ms, when);
-		iso8601_fmt(f->start_ms, start);
-		info("device %.*s: lastUpdated %s is later than Okta's own "
-		    "clock; the mark stops at the run's start, %s",
+		iso8601_fmt(f->mark_cap, cap);
+		info("device %.*s: lastUpdated %s is later than %s; the mark "
+		    "stops at %s",
 		    id >= 0 && d->t[id].type == J_STRING ?
 		    (int)(d->t[id].end - d->t[id].start > 66 ? 66 :
 		    d->t[id].end - d->t[id].start) : 9,
 		    id >= 0 && d->t[id].type == J_STRING ?
-		    d->s + d->t[id].start : "(no id)", when, start);
+		    d->s + d->t[id].start : "(no id)", when,
+		    ms > f->page_ms + 1000 ? "Okta's own clock" :
+		    "this machine's clock by more than 5 minutes (the "
+		    "server's Date is as far ahead)", cap);
 	}
-	if (ms > f->start_ms)
-		ms = f->start_ms;
+	if (ms > f->mark_cap)
+		ms = f->mark_cap;
 	if (ms > f->mark)
 		f->mark = ms;
 }
@@ -244,6 +271,8 @@ print_page(struct fetch *f)
 		jtext(d, i, &f->text);
 		buf_addc(&f->text, '\n');
 		f->devices++;
+		if (f->roster != NULL)
+			roster_add(f->roster, d, i);
 		if ((lu = jmember(d, i, "lastUpdated")) < 0 ||
 		    d->t[lu].type != J_STRING)
 			continue;
@@ -465,9 +494,13 @@ request_end(struct fetch *f)
 	f->resp.status = f->status;
 	snprintf(f->rid, sizeof(f->rid), "%s", f->resp.request_id);
 	/* The run starts, by Okta's clock, at the Date of its first answer. */
-	if (f->start_ms == 0 && f->status != 0)
+	if (f->start_ms == 0 && f->status != 0) {
 		f->start_ms = f->resp.date ? (int64_t)f->resp.date * 1000 :
 		    now_ms();
+		f->local_cap = now_ms() + OVERLAP_MS;
+		f->mark_cap = f->start_ms < f->local_cap ? f->start_ms :
+		    f->local_cap;
+	}
 	tick(f);
 	return rc;
 }
@@ -602,59 +635,84 @@ first_url(struct fetch *f, const char *search)
 	return u.p;
 }
 
-/* Read a state file's mark; 0 when it does not exist. */
-static int
-read_mark(const char *path, int64_t *ms)
+/* --full-every: 24h, 90m, 30s, 2d, or seconds without a unit. */
+static int64_t
+opt_duration(const char *opt, const char *arg)
 {
-	char line[128];
-	size_t n;
-	FILE *fp;
+	static const char units[] = "smhd";
+	static const int64_t ms[] = { 1000, 60000, 3600000, 86400000 };
+	char num[32];
+	const char *e = "invalid", *u;
+	size_t n = strlen(arg);
+	int64_t mult = 1000, v = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		err(EXIT_CONFIG, "%s", path);
+	if (n > 0 && (u = strchr(units, arg[n - 1])) != NULL && *u != '\0') {
+		mult = ms[u - units];
+		n--;
 	}
-	if (fgets(line, sizeof(line), fp) == NULL)
-		line[0] = '\0';
-	fclose(fp);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (iso8601_ms(line, n, ms) == -1)
-		errx(EXIT_CONFIG, "%s:1: not an RFC 3339 timestamp", path);
-	return 1;
+	if (n > 0 && n < sizeof(num) && arg[0] >= '0' && arg[0] <= '9') {
+		memcpy(num, arg, n);
+		num[n] = '\0';
+		v = parse_num(num, 0, 3650LL * 86400000 / mult, &e);
+	}
+	if (e != NULL)
+		usage_error("%s %s: %s: a duration such as 24h, 90m or "
+		    "3600 (seconds, up to 10 years), or 0 for never", opt, arg,
+		    e);
+	return v * mult;
 }
 
-/* Write TEXT to PATH atomically, or exit: the mark is no guess. */
+/*
+ * With --state: read FILE, remove what an earlier run left to commit, and
+ * say where to list from: the mark minus the overlap, or -1 for a full
+ * listing (no mark, --full, or --full-every elapsed).
+ */
+static int64_t
+state_begin(struct fetch *f, struct state *st, int full_opt,
+    int64_t full_every, int64_t t_start)
+{
+	/* A stale FILE.next from an earlier run is never promoted. */
+	state_clear_next(f->state);
+	state_read(f->state, st);
+	f->mark = st->mark;
+	if (st->mark == STATE_NONE || full_opt)
+		return -1;
+	if (full_every > 0 && (st->full == STATE_NONE ||
+	    t_start - st->full >= full_every ||
+	    st->full > t_start + OVERLAP_MS))
+		return -1;
+	return st->mark - OVERLAP_MS;
+}
+
+/*
+ * After the last page: the vanished devices printed, the mark held at
+ * its cap, FILE.next written (with the roster's FILE.roster.next, it is
+ * what --commit promotes).
+ */
 static void
-write_atomic(const char *path, const char *text)
+state_end(struct fetch *f, struct state *st, int64_t t_start)
 {
-	int r = file_replace(path, text, strlen(text));
+	char next[PATH_MAX], was[64], stamp[64];
 
-	if (r != 0)
-		exit(stats_exit(r == -1 ? EXIT_CONFIG : EXIT_TEMPFAIL));
-}
-
-/* okta-fetch --commit FILE: promote FILE.next to FILE. */
-static int
-commit_mark(const char *path)
-{
-	char next[PATH_MAX], text[64];
-	int64_t ms;
-
-	if (snprintf(next, sizeof(next), "%s.next", path) >= (int)sizeof(next))
-		errx(EXIT_CONFIG, "%s: path too long", path);
-	if (read_mark(next, &ms) == 0) {
-		info("%s: nothing to commit (no %s)", path, next);
-		return 0;
+	if (f->roster != NULL)
+		f->vanished = roster_end(f->roster, stdout);
+	if (f->mark > f->mark_cap && f->start_ms != 0) {
+		/* A mark from an earlier run already in the future. */
+		iso8601_fmt(f->mark, was);
+		iso8601_fmt(f->mark_cap, stamp);
+		info("%s: the mark %s is later than %s; set back to %s",
+		    f->state, was, f->mark > f->start_ms ? "Okta's own clock" :
+		    "this machine's clock by more than 5 minutes", stamp);
+		f->mark = f->mark_cap;
 	}
-	iso8601_fmt(ms, text);
-	strcat(text, "\n");
-	write_atomic(path, text);
-	if (unlink(next) == -1)
-		warn("%s", next);
-	info("%s: mark now %.24s", path, text);
-	return 0;
+	st->mark = f->mark;
+	if (f->full)
+		st->full = t_start;
+	if (snprintf(next, sizeof(next), "%s.next", f->state) >=
+	    (int)sizeof(next))
+		errx(EXIT_CONFIG, "%s: path too long", f->state);
+	state_write(next, st);
+	debug("%s: written", next);
 }
 
 /*
@@ -852,6 +910,8 @@ main(int argc, char *argv[])
 		{ "commit", required_argument, NULL, OPT_COMMIT },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "full-every", required_argument, NULL, OPT_FULL_EVERY },
 		HTTP_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -863,13 +923,16 @@ main(int argc, char *argv[])
 		{ "pages", &f.pages, NULL },
 		{ "retries", &f.retries, NULL },
 		{ "seconds", NULL, &f.seconds },
+		{ "full", &f.full, NULL },
+		{ "vanished", &f.vanished, NULL },
 		{ NULL, NULL, NULL }
 	};
 	const char *url_opt = NULL, *commit = NULL, *stats = NULL;
-	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
-	int64_t since = -1;
+	char *url, *search = NULL, ua[256], stamp[64];
+	struct state st = { STATE_NONE, STATE_NONE };
+	int64_t since = -1, full_every = 0, t_start = now_ms();
 	static const char *const expands[] = { "user", "userSummary", NULL };
-	int c, attempt = 0;
+	int c, attempt = 0, full_opt = 0, full_every_set = 0;
 
 	setprogname(argv);
 	usage_synopsis = usage_text;
@@ -933,6 +996,13 @@ main(int argc, char *argv[])
 		case OPT_STATS:
 			stats = optarg;
 			break;
+		case OPT_FULL:
+			full_opt = 1;
+			break;
+		case OPT_FULL_EVERY:
+			full_every = opt_duration("--full-every", optarg);
+			full_every_set = 1;
+			break;
 		default:
 			if (!http_option(c, optarg, &f.hopt))
 				usage(EXIT_USAGE);
@@ -945,29 +1015,35 @@ main(int argc, char *argv[])
 		stats_open(stats, fields);
 	if (commit != NULL) {
 		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
-		    f.check || f.limit != LIMIT_MAX)
+		    f.check || f.limit != LIMIT_MAX || full_opt ||
+		    full_every_set)
 			usage_error("--commit takes no option but -q, -v "
 			    "and --stats");
-		return stats_exit(commit_mark(commit));
+		return stats_exit(state_commit(commit));
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))
 		usage_error("--check takes only -u, -q, -v, --timeout "
 		    "and --cacert");
+	if ((full_opt || full_every_set) && f.state == NULL)
+		usage_error("--full and --full-every need --state FILE: "
+		    "the devices listed last are kept beside it");
+	if (full_opt && full_every_set)
+		usage_error("--full or --full-every, not both");
+	if (full_opt && f.since_arg)
+		usage_error("--full lists every device: no --since");
 
 	configure(&f, url_opt);
+	if (f.state != NULL)
+		since = state_begin(&f, &st, full_opt, full_every, t_start);
+	f.full = since < 0 && f.since_arg == NULL;
 	if (f.state != NULL) {
-		int64_t m;
-
-		if (snprintf(statenext, sizeof(statenext), "%s.next",
-		    f.state) >= (int)sizeof(statenext))
-			errx(EXIT_CONFIG, "%s: path too long", f.state);
-		/* A stale mark from an earlier run must never be promoted. */
-		if (unlink(statenext) == -1 && errno != ENOENT)
-			err(EXIT_CONFIG, "%s", statenext);
-		if (read_mark(f.state, &m)) {
-			since = m - OVERLAP_MS;
-			f.mark = m;
-		}
+		/* A -s listing is not the org's: nothing can be said vanished. */
+		f.replace = f.full && f.search == NULL;
+		if (f.full && f.search != NULL)
+			info("-s: a full listing of part of the org: %s.roster "
+			    "is merged, no device is said to have vanished",
+			    f.state);
+		f.roster = roster_begin(f.state, f.replace);
 	}
 	if (since >= 0 || f.since_arg != NULL) {
 		struct buf s = { 0 };
@@ -1087,27 +1163,14 @@ main(int argc, char *argv[])
 		attempt = 0;
 		get_page(&f, url, &attempt, 1);
 	}
-	if (f.state != NULL && f.mark > f.start_ms && f.start_ms != 0) {
-		char was[64];
-
-		/* A mark from an earlier run already in the future. */
-		iso8601_fmt(f.mark, was);
-		iso8601_fmt(f.start_ms, stamp);
-		info("%s: the mark %s is later than Okta's own clock; set back "
-		    "to the run's start, %s", f.state, was, stamp);
-		f.mark = f.start_ms;
-	}
-	if (f.state != NULL && f.mark != INT64_MIN) {
-		iso8601_fmt(f.mark, stamp);
-		strcat(stamp, "\n");
-		write_atomic(statenext, stamp);
-		debug("%s: new mark %.24s", statenext, stamp);
-	}
+	if (f.state != NULL)
+		state_end(&f, &st, t_start);
 	run_complete = 1;
 	summary();
 	c = 0;
 done:
 	run = NULL;	/* f is about to go */
+	roster_free(f.roster);
 	free(url);
 	free(search);
 	buf_free(&f.body);

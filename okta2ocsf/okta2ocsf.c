@@ -38,10 +38,16 @@ struct target {
 	int		 lower;		/* os.type spelling: 1 lower case */
 	int		 hostname_always; /* displayName, serialNumber, id */
 	const char	*enc_key;	/* the encryption enrichment's key */
+	const char	*uid_alt;	/* the profile field in device.uid_alt */
 };
+/*
+ * uid_alt: Sekoia's model keeps it and drops hw_info, and Sekoia's own
+ * Okta connector puts the serial number there; for OCSF an alternate
+ * identifier is a directory's, the Windows SID.
+ */
 static const struct target targets[] = {
-	{ "sekoia", 1, 1, 1, "Storage_encryption" },
-	{ "ocsf", 0, 0, 0, "DiskEncryption" },
+	{ "sekoia", 1, 1, 1, "Storage_encryption", "serialNumber" },
+	{ "ocsf", 0, 0, 0, "DiskEncryption", "sid" },
 };
 static const struct target *tg = &targets[0];
 
@@ -294,9 +300,9 @@ put_os(long profile, const char *p, size_t n, const struct platform *pl)
  * device came with its users (-e), whether any of them is MANAGED.
  */
 static void
-put_managed(long profile, long users)
+put_managed(long profile, long users, int deleted)
 {
-	int m = get_bool(profile, "managed");
+	int m = deleted ? 0 : get_bool(profile, "managed");
 	const char *s;
 	size_t n;
 	long u;
@@ -353,7 +359,7 @@ put_owner(long users)
  * unknown is not "disabled".
  */
 static void
-put_enrichment(long profile)
+put_enrichment(long profile, long users, int active)
 {
 	static const struct {
 		const char *okta, *json;
@@ -395,6 +401,35 @@ put_enrichment(long profile)
 			buf_addc(&out, ',');
 		buf_adds(&out, hw ? "\"secure_hardware_present:true\"" :
 		    "\"secure_hardware_present:false\"");
+		sep = 1;
+	}
+	/*
+	 * The device's users, each login once, in Okta's order: Sekoia's
+	 * model keeps no owner, and this is where its other device
+	 * connectors put them.  Okta unlinks a deactivated device's users.
+	 */
+	for (long u = users + 1; active && users >= 0 &&
+	    u < (long)doc.t[users].next; u = doc.t[u].next) {
+		long up = get_type(get_type(u, "user", J_OBJECT), "profile",
+		    J_OBJECT), w;
+		int seen = 0;
+
+		if ((s = get_str(up, "login", &n)) == NULL)
+			continue;
+		for (w = users + 1; w < u && !seen; w = doc.t[w].next) {
+			const char *o;
+			size_t on;
+
+			o = get_str(get_type(get_type(w, "user", J_OBJECT),
+			    "profile", J_OBJECT), "login", &on);
+			seen = o != NULL && on == n && memcmp(o, s, n) == 0;
+		}
+		if (seen)
+			continue;
+		if (sep)
+			buf_addc(&out, ',');
+		jstr(s, n);
+		sep = 1;
 	}
 	buf_adds(&out, "]}}]");
 }
@@ -440,13 +475,18 @@ map_device(long dev, const char *id, size_t idlen)
 	const char *s, *p, *name, *host;
 	size_t n, np = 0, nname, nhost;
 	const struct platform *pl = NULL;
-	int b;
+	int b, active = 1, deleted = 0;
 
 	profile = get_type(dev, "profile", J_OBJECT);
 	emb = get_type(dev, "_embedded", J_OBJECT);
 	users = get_type(emb, "users", J_ARRAY);
 	if ((p = get_str(profile, "platform", &np)) != NULL)
 		pl = find_platform(p, np);
+	/* A status other than ACTIVE; DELETED: okta-fetch's vanished device. */
+	if ((s = get_str(dev, "status", &n)) != NULL) {
+		active = n == 6 && strncasecmp(s, "ACTIVE", 6) == 0;
+		deleted = n == 7 && strncasecmp(s, "DELETED", 7) == 0;
+	}
 
 	buf_adds(&out, head);
 	buf_addi(&out, in_unit(fixed_time >= 0 ? fixed_time : now_ms()));
@@ -475,20 +515,19 @@ map_device(long dev, const char *id, size_t idlen)
 	put_times(dev, "created", ",\"created_time\":", ",\"first_seen_time\":");
 	put_times(dev, "lastUpdated", ",\"last_seen_time\":",
 	    ",\"modified_time\":");
-	put_managed(profile, users);
+	put_managed(profile, users, deleted);
 	/* A deactivated or suspended device is not compliant. */
-	if ((b = get_bool(profile, "registered")) >= 0) {
-		if ((s = get_str(dev, "status", &n)) != NULL &&
-		    !(n == 6 && strncasecmp(s, "ACTIVE", 6) == 0))
-			b = 0;
-		put_bool(",\"is_compliant\":", b);
-	}
+	if ((b = get_bool(profile, "registered")) >= 0 || deleted)
+		put_bool(",\"is_compliant\":", b > 0 && active);
+	/* TPM or Secure Enclave: the device can hold keys Okta trusts. */
+	if ((b = get_bool(profile, "secureHardwarePresent")) >= 0)
+		put_bool(",\"is_trusted\":", b);
 	if ((s = get_str(profile, "serialNumber", &n)) != NULL) {
 		buf_adds(&out, ",\"hw_info\":{\"serial_number\":");
 		jstr(s, n);
 		buf_addc(&out, '}');
 	}
-	put_str(",\"uid_alt\":", profile, "sid");
+	put_str(",\"uid_alt\":", profile, tg->uid_alt);
 	put_str(",\"udid\":", profile, "udid");
 	put_str(",\"meid\":", profile, "meid");
 	if ((s = get_str(profile, "imei", &n)) != NULL) {
@@ -498,7 +537,7 @@ map_device(long dev, const char *id, size_t idlen)
 	}
 	put_owner(users);
 	buf_addc(&out, '}');
-	put_enrichment(profile);
+	put_enrichment(profile, users, active);
 	put_unmapped(dev, profile);
 	buf_adds(&out, "}\n");
 }

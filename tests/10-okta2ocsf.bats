@@ -228,6 +228,28 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 	golden users-list
 }
 
+@test "mapping: every embedded user's login in Users, each once, in order; none unless ACTIVE" {
+	golden users-logins
+}
+
+@test "mapping: status DELETED (okta-fetch's vanished device): is_managed and is_compliant false" {
+	golden deleted
+}
+
+@test "mapping: uid_alt by target (serialNumber for sekoia, sid for ocsf); is_trusted, booleans only" {
+	local in=$BATS_TEST_TMPDIR/in.ndjson
+	printf '%s\n' '{"id":"a","profile":{"serialNumber":"SN-1","sid":"S-1-5-21-1","secureHardwarePresent":false}}' \
+		'{"id":"b","profile":{"sid":"S-1-5-21-2","secureHardwarePresent":"true"}}' >"$in"
+	run "$OKTA2OCSF" -q <"$in"
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *'"is_trusted":false,"hw_info":{"serial_number":"SN-1"},"uid_alt":"SN-1"}'* ]] || flunk "sekoia: ${lines[0]}"
+	[[ ${lines[1]} != *uid_alt* && ${lines[1]} != *is_trusted* ]] || flunk "sekoia, no serial: ${lines[1]}"
+	run "$OKTA2OCSF" -q -T ocsf <"$in"
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *'"uid_alt":"S-1-5-21-1"}'* ]] || flunk "ocsf: ${lines[0]}"
+	[[ ${lines[1]} == *'"uid_alt":"S-1-5-21-2"}'* ]] || flunk "ocsf: ${lines[1]}"
+}
+
 @test "mapping: udid, meid, and imei as a one-element imei_list" {
 	golden hardware-ids
 }

@@ -139,7 +139,7 @@ stats_keys() {
 @test "--stats writes the suite's keys, in order, after a run and after a failure, and the pages list them" {
 	local t=$BATS_TEST_TMPDIR
 	declare -A want=(
-		[okta-fetch]="devices pages retries seconds exit_status"
+		[okta-fetch]="devices pages retries seconds full vanished exit_status"
 		[okta2ocsf]="devices records rejected seconds exit_status"
 		[ocsf-push]="lines accepted batches retries rejected failed batches_confirmed batches_ingest_failed batches_unconfirmed seconds exit_status"
 	)

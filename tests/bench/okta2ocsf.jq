@@ -66,9 +66,10 @@ def os_of($p):
   + ({version: ($p | get("osVersion") | str)} | compact);
 
 # is_managed: profile.managed, else whether any embedded user is MANAGED.
-def managed($p; $users):
+def managed($p; $users; $deleted):
   ($p | get("managed") | bool) as $m
-  | if $m != null then {is_managed: $m}
+  | if $deleted then {is_managed: false}
+    elif $m != null then {is_managed: $m}
     elif ($users | length) > 0 then
       {is_managed: any($users[]; get("managementStatus") | str | . != null and ascii_upcase == "MANAGED")}
     else {} end;
@@ -100,6 +101,7 @@ def device($p; $users):
   | ($p | get("serialNumber") | str) as $serial
   | ($p | get("imei") | str) as $imei
   | (.status | str) as $status
+  | ($status != null and ($status | ascii_upcase) == "DELETED") as $deleted
   | device_type($p) as $type
   | {uid: .id,
      hostname: (if $name != null or (sekoia | not) then $name else $serial // .id end),
@@ -109,29 +111,39 @@ def device($p; $users):
      model: ($p | get("model") | str),
      created_time: $created, first_seen_time: $created,
      last_seen_time: $updated, modified_time: $updated}
-  + managed($p; $users)
+  + managed($p; $users; $deleted)
   + {is_compliant: ($p | get("registered") | bool
-                    | if . != null and $status != null and ($status | ascii_upcase) != "ACTIVE"
+                    | if $deleted then false
+                      elif . != null and $status != null and ($status | ascii_upcase) != "ACTIVE"
                       then false else . end),
+     is_trusted: ($p | get("secureHardwarePresent") | bool),
      hw_info: (if $serial == null then null else {serial_number: $serial} end),
-     uid_alt: ($p | get("sid") | str),
+     uid_alt: ($p | get(if sekoia then "serialNumber" else "sid" end) | str),
      udid: ($p | get("udid") | str),
      meid: ($p | get("meid") | str),
      imei_list: (if $imei == null then null else [$imei] end)}
   + owner($users)
   | compact;
 
-def enrichments($p):
+# The logins of the embedded users, each once, in Okta's order; none
+# for a device whose status is not ACTIVE.
+def logins($users):
+  (.status | str) as $st
+  | if $st != null and ($st | ascii_upcase) != "ACTIVE" then []
+    else reduce (($users // [])[] | get("user") | get("profile") | get("login") | str | values) as $l
+           ([]; if index([$l]) then . else . + [$l] end) end;
+
+def enrichments($p; $users):
   ($p | get("diskEncryptionType") | str) as $enc
   | [{name: "device_info", value: "hardware_and_security",
       data: ((if $enc == null then {}
              else {(if sekoia then "Storage_encryption" else "DiskEncryption" end): {partitions:
                ({ALL_INTERNAL_VOLUMES: {all_internal: "Enabled"}, FULL: {full: "Enabled"},
                  USER: {user: "Enabled"}}[$enc | ascii_upcase] // {none: "Disabled"})}} end)
-            + {Users: [($p | get("serialNumber") | str | values | "serial_number:" + .),
+            + {Users: ([($p | get("serialNumber") | str | values | "serial_number:" + .),
                      ($p | get("sid") | str | values | "windows_sid:" + .),
                      ($p | get("secureHardwarePresent") | bool | values
-                      | "secure_hardware_present:\(.)")]})}];
+                      | "secure_hardware_present:\(.)")] + logins($users))})}];
 
 # unmapped: the Okta fields OCSF has no place for; left out when empty.
 def unmapped($p):
@@ -152,5 +164,5 @@ if type == "array" then .[] else . end
    severity: "Informational", severity_id: 1, time: ($time | unit),
    metadata: {product: {name: "Okta", vendor_name: "Okta", version: "N/A"}, version: "1.6.0"},
    device: device($p; $users),
-   enrichments: enrichments($p)}
+   enrichments: enrichments($p; $users)}
   + unmapped($p)

@@ -28,8 +28,10 @@ OS = {"WINDOWS": ("Windows", 100), "MACOS": ("macOS", 300), "LINUX": ("Linux", 2
 DEVICE_TYPE = {"WINDOWS": ("Desktop", 2), "MACOS": ("Desktop", 2), "LINUX": ("Desktop", 2),
                "CHROMEOS": ("Desktop", 2), "IOS": ("Mobile", 5), "ANDROID": ("Mobile", 5)}
 # What differs between the targets (SPEC.md, "Targets").
-TARGETS = {"sekoia": {"unit_s": True, "lower": True, "hostname_always": True, "enc": "Storage_encryption"},
-           "ocsf": {"unit_s": False, "lower": False, "hostname_always": False, "enc": "DiskEncryption"}}
+TARGETS = {"sekoia": {"unit_s": True, "lower": True, "hostname_always": True, "enc": "Storage_encryption",
+                      "uid_alt": "serialNumber"},
+           "ocsf": {"unit_s": False, "lower": False, "hostname_always": False, "enc": "DiskEncryption",
+                    "uid_alt": "sid"}}
 ENC = {"ALL_INTERNAL_VOLUMES": {"all_internal": "Enabled"}, "FULL": {"full": "Enabled"},
        "USER": {"user": "Enabled"}}
 NO_ENC = {"none": "Disabled"}
@@ -116,20 +118,26 @@ def device(dev, now, tg):
         t = ms(s(dev, src))
         if t is not None:
             d[k1] = d[k2] = unit(t)
-    m = b(p, "managed")
+    st = s(dev, "status")
+    active = st is None or (st.isascii() and st.upper() == "ACTIVE")
+    deleted = st is not None and st.isascii() and st.upper() == "DELETED"  # a vanished device
+    m = False if deleted else b(p, "managed")
     if m is None and users:
         m = any((s(u, "managementStatus") or "").upper() == "MANAGED" for u in users)  # ASCII-only word
     if m is not None:
         d["is_managed"] = m
     v = b(p, "registered")
+    if v is not None or deleted:
+        d["is_compliant"] = bool(v) and active
+    v = b(p, "secureHardwarePresent")
     if v is not None:
-        st = s(dev, "status")
-        d["is_compliant"] = v and (st is None or (st.isascii() and st.upper() == "ACTIVE"))
+        d["is_trusted"] = v
     serial, sid = s(p, "serialNumber"), s(p, "sid")
     if serial:
         d["hw_info"] = {"serial_number": serial}
-    if sid:
-        d["uid_alt"] = sid
+    v = s(p, tg["uid_alt"])
+    if v:
+        d["uid_alt"] = v
     for k in ("udid", "meid"):
         v = s(p, k)
         if v:
@@ -164,6 +172,13 @@ def device(dev, now, tg):
     v = b(p, "secureHardwarePresent")
     if v is not None:
         ulist.append("secure_hardware_present:" + ("true" if v else "false"))
+    logins = []  # each embedded user's login once, in Okta's order; none unless ACTIVE
+    for du in (users or []) if active else []:
+        du = du.get("user") if type(du) is dict else None
+        v = s(du.get("profile") if type(du) is dict else None, "login")
+        if v and v not in logins:
+            logins.append(v)
+    ulist += logins
     rec = dict(HEAD)
     rec["time"] = unit(now)
     rec["metadata"] = METADATA
