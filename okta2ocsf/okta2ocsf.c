@@ -73,10 +73,23 @@ flush_out(void)
 	out.len = 0;
 }
 
-/* A JSON string into the record; bytes that are not UTF-8 spoil it. */
+/*
+ * A JSON string into the record; bytes that are not UTF-8 spoil it.  A
+ * string straight from the line (get_str() without escapes) is copied as
+ * it stands, quotes and all: jscan has checked that it is UTF-8 with no
+ * quote, backslash or control character, so buf_json_str() would write
+ * the same bytes.
+ */
 static void
 jstr(const char *s, size_t n)
 {
+	uintptr_t at = (uintptr_t)s, from = (uintptr_t)doc.s;
+
+	if (at > from && at - from < doc.len && n < doc.len - (at - from) &&
+	    s[-1] == '"' && s[n] == '"') {
+		buf_add(&out, s - 1, n + 2);
+		return;
+	}
 	if (buf_json_str(&out, s, n) < 0)
 		bad_utf8 = 1;
 }
@@ -106,13 +119,86 @@ free_decoded(void)
 }
 
 /*
+ * The members of the objects of the device being mapped, each object
+ * walked once: a record looks up some thirty members, most of them in
+ * the device and its profile, and jmember() walks the whole object each
+ * time (the last of a repeated key counts).  An object with an escaped
+ * key or more than MEMO_MEMBERS members goes to jmember() every time.
+ * Cleared for each device (memo_clear()).
+ */
+#define MEMO_OBJECTS	8
+#define MEMO_MEMBERS	48
+static struct memo {
+	long		 obj;		/* -1: unused */
+	int		 n;		/* -1: not memoized, ask jmember() */
+	struct {
+		uint32_t	 start, len;	/* the key's content */
+		long		 v;		/* its value's token */
+	}		 m[MEMO_MEMBERS];
+} memo[MEMO_OBJECTS];
+static int memo_next;
+
+static void
+memo_clear(void)
+{
+	int k;
+
+	for (k = 0; k < MEMO_OBJECTS; k++)
+		memo[k].obj = -1;
+	memo_next = 0;
+}
+
+/* jmember(&doc, OBJ, KEY), through the memo. */
+static long
+member(long obj, const char *key)
+{
+	struct memo *mo = NULL;
+	const struct jtok *t;
+	size_t n;
+	long i, end;
+	int k;
+
+	if (obj < 0 || doc.t[obj].type != J_OBJECT)
+		return -1;
+	for (k = 0; k < MEMO_OBJECTS && mo == NULL; k++)
+		if (memo[k].obj == obj)
+			mo = &memo[k];
+	if (mo == NULL) {
+		mo = &memo[memo_next];
+		memo_next = (memo_next + 1) % MEMO_OBJECTS;
+		mo->obj = obj;
+		mo->n = 0;
+		end = doc.t[obj].next;
+		for (i = obj + 1; i < end; i = doc.t[i + 1].next) {
+			t = &doc.t[i];
+			if (t->esc || mo->n == MEMO_MEMBERS) {
+				mo->n = -1;
+				break;
+			}
+			mo->m[mo->n].start = t->start + 1;
+			mo->m[mo->n].len = t->end - t->start - 2;
+			mo->m[mo->n].v = i + 1;
+			mo->n++;
+		}
+	}
+	if (mo->n < 0)
+		return jmember(&doc, obj, key);
+	n = strlen(key);
+	for (k = mo->n - 1; k >= 0; k--)
+		if (mo->m[k].len == n &&
+		    memcmp(doc.s + mo->m[k].start, key, n) == 0)
+			return mo->m[k].v;
+	return -1;
+}
+
+/*
  * A member that is a non-empty string: its content, straight from the
  * line, or decoded when it has escapes.  NULL when absent or not that.
  */
 static const char *
 get_str(long obj, const char *key, size_t *len)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key);
 	const struct jtok *t;
 	char *d;
 
@@ -135,7 +221,7 @@ get_str(long obj, const char *key, size_t *len)
 static int
 get_bool(long obj, const char *key)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key);
 
 	if (v < 0)
 		return -1;
@@ -146,7 +232,7 @@ get_bool(long obj, const char *key)
 static long
 get_type(long obj, const char *key, int type)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key);
 
 	return v >= 0 && doc.t[v].type == type ? v : -1;
 }
@@ -546,6 +632,7 @@ device(const struct at *at, long elem, long o, const char *text, size_t len)
 	const char *id, *why = NULL;
 	size_t n;
 
+	memo_clear();
 	if (doc.t[o].type != J_OBJECT)
 		why = "not a JSON object";
 	else if ((id = get_str(o, "id", &n)) == NULL)
