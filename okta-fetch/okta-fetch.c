@@ -229,21 +229,30 @@ progress(struct fetch *f, long long remaining)
 	}
 }
 
-/* Print each device of a complete page; remember the largest lastUpdated. */
+/*
+ * Print each device of a complete page; remember the largest lastUpdated.
+ * A compact page (the usual one) is printed from the page itself: its
+ * devices follow each other with one comma between them, which becomes
+ * the newline (and so does the closing bracket), so that nothing is
+ * copied.  Blanks between the tokens: each device compacted by jtext.
+ */
 static void
 print_page(struct fetch *f)
 {
 	const struct jdoc *d = &f->doc;
-	const char *s;
+	const char *s, *out;
 	char *dec = NULL;
-	size_t n;
-	long i, lu;
+	size_t n, outlen;
+	long i, lu, last = -1;
 	int64_t ms;
 
 	f->text.len = 0;
 	for (i = 1; i < (long)d->t[0].next; i = d->t[i].next) {
-		jtext(d, i, &f->text);
-		buf_addc(&f->text, '\n');
+		last = i;
+		if (d->ws) {
+			jtext(d, i, &f->text);
+			buf_addc(&f->text, '\n');
+		}
 		f->devices++;
 		if ((lu = jmember(d, i, "lastUpdated")) < 0 ||
 		    d->t[lu].type != J_STRING)
@@ -259,8 +268,16 @@ print_page(struct fetch *f)
 		free(dec);
 		dec = NULL;
 	}
+	out = f->text.p;
+	outlen = f->text.len;
+	if (!d->ws && last > 0) {
+		for (i = 1; i <= last; i = d->t[i].next)
+			f->page.p[d->t[i].end] = '\n';
+		out = f->page.p + d->t[1].start;
+		outlen = d->t[last].end + 1 - d->t[1].start;
+	}
 	/* Downstream gets each page as soon as it is here. */
-	if (fwrite(f->text.p, 1, f->text.len, stdout) != f->text.len ||
+	if ((outlen > 0 && fwrite(out, 1, outlen, stdout) != outlen) ||
 	    fflush(stdout) == EOF)
 		err(EXIT_TEMPFAIL, "stdout");
 }
