@@ -460,6 +460,31 @@ test_misc(void)
 	b.len = 0;
 	buf_addi(&b, -1234567890123LL);
 	ok(b.len == 14 && memcmp(b.p, "-1234567890123", 14) == 0, "buf_addi");
+	{
+		/* Every digit count, odd and even, and the extremes, against
+		 * snprintf: buf_addi writes two digits at a time. */
+		static const long long v[] = { 0, 7, 10, 99, 100, 999, 1000,
+		    12345, -1, -10, -100, 1700000000000LL, INT64_MAX,
+		    INT64_MIN, INT64_MIN + 1 };
+		char want[32];
+		size_t k;
+		int bad = 0;
+		long long x;
+
+		for (k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+			b.len = 0;
+			buf_addi(&b, v[k]);
+			snprintf(want, sizeof(want), "%lld", v[k]);
+			bad += b.len != strlen(want) || memcmp(b.p, want, b.len) != 0;
+		}
+		for (x = 1; x < INT64_MAX / 10; x = x * 10 + 1) {
+			b.len = 0;
+			buf_addi(&b, x * 9);
+			snprintf(want, sizeof(want), "%lld", x * 9);
+			bad += b.len != strlen(want) || memcmp(b.p, want, b.len) != 0;
+		}
+		ok(bad == 0, "buf_addi: every length, the extremes (%d wrong)", bad);
+	}
 	buf_free(&b);
 
 	ok(origin_parse("https://acme.okta.com", &o, &e) == 0 &&
