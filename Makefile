@@ -99,17 +99,19 @@ $(REPLAY): tests/fuzz/replay.c common/libcommon.a $(HDR) \
 check: $(BIN) $(TESTBIN)
 	sh tests/run-all
 
+# A fresh copy of the sources in DIR, for a build out of the way.
+OUT_OF_TREE = out_of_tree() { rm -rf "$$1" && mkdir -p "$$1" && \
+	tar cf - Makefile common okta-fetch okta2ocsf ocsf-push tests/unit \
+	tests/fuzz | (cd "$$1" && tar xf -) && $(MAKE) -C "$$1" clean; }; \
+	out_of_tree
+
 # The same tests against binaries built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (in build/sanitize, out of the way): the
 # programs, the unit binaries and the fuzz replays, so that the corpus
 # replay (tests/40-fuzz-corpus.bats, BUILD set) catches memory errors
 # and undefined behaviour, not only segfaults and failed properties.
 check-sanitize:
-	rm -rf build/sanitize
-	mkdir -p build/sanitize
-	tar cf - Makefile common okta-fetch okta2ocsf ocsf-push tests/unit \
-		tests/fuzz | (cd build/sanitize && tar xf -)
-	$(MAKE) -C build/sanitize clean
+	$(OUT_OF_TREE) build/sanitize
 	$(MAKE) -C build/sanitize CC="$(CLANG)" CFLAGS="-O1 -g $(SANFLAGS)" \
 		LDFLAGS="$(SANFLAGS)" all $(TESTBIN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
@@ -122,11 +124,7 @@ check-sanitize:
 # replays, so that the corpus replay (the JSON tokenizer against json-c
 # among them) runs on that path too.
 check-portable:
-	rm -rf build/portable
-	mkdir -p build/portable
-	tar cf - Makefile common okta-fetch okta2ocsf ocsf-push tests/unit \
-		tests/fuzz | (cd build/portable && tar xf -)
-	$(MAKE) -C build/portable clean
+	$(OUT_OF_TREE) build/portable
 	$(MAKE) -C build/portable CC="$(CC)" CFLAGS="$(CFLAGS)" \
 		CPPFLAGS="$(CPPFLAGS) -DJSCAN_PORTABLE" all $(TESTBIN)
 	! objdump -d build/portable/common/jscan.o | grep -q pmovmskb || \

@@ -372,6 +372,15 @@ jscan(struct jdoc *d, const char *text, size_t len, const char **why)
 	tk->end = (uint32_t)(end_);					\
 	tk->next = (uint32_t)++n;					\
 } while (0)
+/* The string at p, a key or a value, and its token. */
+#define STRING_TOKEN() do {						\
+	p0 = p;								\
+	ROOM(p0);							\
+	if ((r = string(s, len, &p, &esc, why)) != JSCAN_OK)		\
+		goto fail;						\
+	TOKEN(J_STRING, p0, p, p0);					\
+	tk->esc = (uint8_t)esc;						\
+} while (0)
 
 	/*
 	 * Compact JSON first: each place looks for what a compact text has
@@ -383,12 +392,7 @@ value:
 		goto short_;
 	switch (c = s[p]) {
 	case '"':
-		p0 = p;
-		ROOM(p0);
-		if ((r = string(s, len, &p, &esc, why)) != JSCAN_OK)
-			goto fail;
-		TOKEN(J_STRING, p0, p, p0);
-		tk->esc = (uint8_t)esc;
+		STRING_TOKEN();
 		goto after;
 	case '{':
 	case '[':
@@ -481,12 +485,7 @@ key:
 		*why = "expected a string (an object key)";
 		goto bad;
 	}
-	p0 = p;
-	ROOM(p0);
-	if ((r = string(s, len, &p, &esc, why)) != JSCAN_OK)
-		goto fail;
-	TOKEN(J_STRING, p0, p, p0);
-	tk->esc = (uint8_t)esc;
+	STRING_TOKEN();
 	if (p < len && s[p] == ':') {
 		p++;
 		goto value;
@@ -503,6 +502,7 @@ key:
 #undef SKIP_WS
 #undef ROOM
 #undef TOKEN
+#undef STRING_TOKEN
 done:
 	if (p < len && is_ws(s[p]))
 		p = ws_run(s, p, len);
