@@ -295,18 +295,28 @@ bad:
 	return JSCAN_BAD;
 }
 
-/* WORD (N bytes) at P: JSCAN_OK, JSCAN_SHORT, or JSCAN_BAD. */
-static int
+/*
+ * WORD (N bytes) at P: JSCAN_OK, JSCAN_SHORT, or JSCAN_BAD.  Inline, so
+ * that comparing the whole word is a compare of N constant bytes, not a
+ * call to memcmp (there are a dozen literals in a device).
+ */
+static inline int
 literal(const unsigned char *s, size_t len, size_t p, const char *word,
     size_t n, const char **why)
 {
-	size_t avail = len - p;
+	size_t avail = len - p, i;
 
-	if (memcmp(s + p, word, avail < n ? avail : n) != 0) {
-		*why = "unexpected character";
-		return JSCAN_BAD;
+	if (avail >= n) {
+		if (memcmp(s + p, word, n) == 0)
+			return JSCAN_OK;
+	} else {
+		for (i = 0; i < avail && s[p + i] == (unsigned char)word[i]; i++)
+			;
+		if (i == avail)
+			return JSCAN_SHORT;
 	}
-	return avail < n ? JSCAN_SHORT : JSCAN_OK;
+	*why = "unexpected character";
+	return JSCAN_BAD;
 }
 
 /*
