@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -97,9 +98,31 @@ struct buf {
 	size_t	 len, cap;
 };
 void	 buf_grow(struct buf *, size_t);
-void	 buf_add(struct buf *, const void *, size_t);
-void	 buf_addc(struct buf *, char);
-void	 buf_adds(struct buf *, const char *);
+/*
+ * Inline, so that appending a literal costs a few moves, not a call to
+ * strlen and another to memcpy (okta2ocsf writes dozens per record).
+ */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->cap == b->len)
+		buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 void	 buf_addi(struct buf *, long long);
 int	 buf_json_str(struct buf *, const char *, size_t);
 void	 buf_free(struct buf *);

@@ -17,6 +17,18 @@
 
 #define DEPTH_MAX	64
 
+/*
+ * The quick runs (through a string, over blanks) go 16 bytes at a time
+ * with SSE2, which every x86-64 CPU has; elsewhere, or built with
+ * -DJSCAN_PORTABLE (make check-portable tests that path), 8 bytes at a
+ * time in plain C.  Both stop at the same byte: the slow path after the
+ * run is shared, and it alone decides what the byte means.
+ */
+#if defined(__SSE2__) && !defined(JSCAN_PORTABLE)
+#include <emmintrin.h>
+#define JSCAN_SSE2
+#endif
+
 /* Bytes that end the quick run through a string: " \ controls, non-ASCII. */
 static const unsigned char stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -37,57 +49,111 @@ static const unsigned char stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-struct scan {
-	struct jdoc	*d;
-	const char	*s;
-	size_t		 p, len;
-	const char	*why;
-	int		 depth;
-};
-
 static inline int
-is_ws(char c)
+is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+	/* A bit per blank: ' ' (32), '\r' (13), '\n' (10), '\t' (9). */
+	return c <= ' ' && (0x100002600ULL >> c & 1);
 }
 
-static inline void
-skip_ws(struct scan *sc)
+/* The first byte at or after P that is in stop[], or LEN. */
+static inline size_t
+str_run(const unsigned char *s, size_t p, size_t len)
 {
-	size_t p0 = sc->p;
+#ifdef JSCAN_SSE2
+	const __m128i two = _mm_set1_epi8(2), bang = _mm_set1_epi8('!');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	__m128i v, w;
+	unsigned m;
 
-	if (p0 < sc->len && !is_ws(sc->s[p0]))
-		return;		/* compact JSON: the usual case */
-	while (sc->p < sc->len && is_ws(sc->s[sc->p]))
-		sc->p++;
-	if (sc->p != p0 && sc->depth > 0)
-		sc->d->ws = 1;
-}
-
-/* A new token; -1 when the document has too many. */
-static long
-tok(struct scan *sc, int type, size_t start)
-{
-	struct jdoc *d = sc->d;
-	struct jtok *t;
-
-	if (d->n == d->cap) {
-		if (d->cap >= d->max_tokens) {
-			sc->why = "too many values";
-			return -1;
+/*
+ * Bytes below ' ', the quote and non-ASCII bytes are those that, XORed
+ * with 2, are below '!' as signed bytes (the quote becomes ' ', a
+ * control stays one, non-ASCII stays negative); the backslash apart.
+ */
+#define STOPS(v) (unsigned)_mm_movemask_epi8(_mm_or_si128(		\
+	_mm_cmplt_epi8(_mm_xor_si128((v), two), bang),			\
+	_mm_cmpeq_epi8((v), bslash)))
+#define LOAD(at) _mm_loadu_si128((const __m128i *)(const void *)(s + (at)))
+	/*
+	 * Most strings (keys, ids, timestamps) end in their first 16
+	 * bytes; the longer ones go on 32 bytes a turn.
+	 */
+	if (p + 16 <= len) {
+		if ((m = STOPS(LOAD(p))) != 0)
+			return p + (size_t)__builtin_ctz(m);
+		for (p += 16; p + 32 <= len; p += 32) {
+			v = LOAD(p);
+			w = LOAD(p + 16);
+			if ((m = STOPS(v) | STOPS(w) << 16) != 0)
+				return p + (size_t)__builtin_ctz(m);
 		}
-		d->cap = d->cap ? d->cap * 2 : 256;
-		if (d->cap > d->max_tokens)
-			d->cap = d->max_tokens;
-		d->t = xrealloc(d->t, d->cap * sizeof(*d->t));
+		if (p + 16 <= len) {
+			if ((m = STOPS(LOAD(p))) != 0)
+				return p + (size_t)__builtin_ctz(m);
+			p += 16;
+		}
 	}
-	t = &d->t[d->n];
-	t->type = type;
-	t->esc = 0;
-	t->start = (uint32_t)start;
-	t->end = (uint32_t)start;
-	t->next = (uint32_t)d->n + 1;
-	return (long)d->n++;
+#undef STOPS
+#undef LOAD
+#else
+	/*
+	 * Eight bytes at a time while none is a quote, a backslash, a
+	 * control character or non-ASCII (the bit tricks of "Bit Twiddling
+	 * Hacks": haszero and hasless).
+	 */
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, q, b;
+
+	for (; p + 8 <= len; p += 8) {
+		memcpy(&w, s + p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b) | w) & (ones * 0x80))
+			break;
+	}
+#endif
+	while (p < len && !stop[s[p]])
+		p++;
+	return p;
+}
+
+/* The first byte at or after P that is not a blank, or LEN. */
+static inline size_t
+ws_run(const unsigned char *s, size_t p, size_t len)
+{
+#ifdef JSCAN_SSE2
+	const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+	const __m128i tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+	__m128i v;
+	unsigned m;
+
+	for (; p + 16 <= len; p += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+		m = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)), _mm_or_si128(
+		    _mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr)))) & 0xffff;
+		if (m != 0)
+			return p + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (p < len && is_ws(s[p]))
+		p++;
+	return p;
+}
+
+/* Room for one more token in D: -1 when the document has too many. */
+static int
+grow(struct jdoc *d)
+{
+	if (d->cap >= d->max_tokens)
+		return -1;
+	d->cap = d->cap ? d->cap * 2 : 256;
+	if (d->cap > d->max_tokens)
+		d->cap = d->max_tokens;
+	d->t = xrealloc(d->t, d->cap * sizeof(*d->t));
+	return 0;
 }
 
 static int
@@ -99,43 +165,25 @@ hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* A string at sc->p (on its quote): JSCAN_OK, JSCAN_BAD or JSCAN_SHORT. */
+/*
+ * The rest of a string, from *PP on the first byte the quick run stopped
+ * at: JSCAN_OK with *PP past the closing quote, JSCAN_SHORT, or JSCAN_BAD
+ * with *PP on the fault and *WHY saying what it is.  *ESC is set when the
+ * string has a backslash escape.
+ */
 static int
-string(struct scan *sc)
+string_rest(const unsigned char *s, size_t len, size_t *pp, int *esc,
+    const char **why)
 {
-	const unsigned char *s = (const unsigned char *)sc->s;
-	size_t p = sc->p + 1, len = sc->len, k;
-	long i;
-	int esc = 0;
+	size_t p = *pp, k;
 
-	if ((i = tok(sc, J_STRING, sc->p)) < 0)
-		return JSCAN_BAD;
-	for (;;) {
-		/*
-		 * Eight bytes at a time while none is a quote, a backslash, a
-		 * control character or non-ASCII (the bit tricks of "Bit
-		 * Twiddling Hacks": haszero and hasless).
-		 */
-		while (p + 8 <= len) {
-			const uint64_t ones = 0x0101010101010101ULL;
-			uint64_t w, q, b;
-
-			memcpy(&w, s + p, 8);
-			q = w ^ (ones * '"');
-			b = w ^ (ones * '\\');
-			if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-			    ((b - ones) & ~b) | w) & (ones * 0x80))
-				break;
-			p += 8;
-		}
-		while (p < len && !stop[s[p]])
-			p++;
+	for (;; p = str_run(s, p, len)) {
 		if (p >= len)
 			return JSCAN_SHORT;
 		if (s[p] == '"')
 			break;
 		if (s[p] == '\\') {
-			esc = 1;
+			*esc = 1;
 			if (++p >= len)
 				return JSCAN_SHORT;
 			if (s[p] == 'u') {
@@ -143,8 +191,8 @@ string(struct scan *sc)
 					if (p + k >= len)
 						return JSCAN_SHORT;
 					if (hexval(s[p + k]) < 0) {
-						sc->p = p + k;
-						sc->why = "invalid \\u escape";
+						*pp = p + k;
+						*why = "invalid \\u escape";
 						return JSCAN_BAD;
 					}
 				}
@@ -152,13 +200,13 @@ string(struct scan *sc)
 			} else if (strchr("\"\\/bfnrt", s[p]) != NULL && s[p])
 				p++;
 			else {
-				sc->p = p;
-				sc->why = "invalid escape";
+				*pp = p;
+				*why = "invalid escape";
 				return JSCAN_BAD;
 			}
 		} else if (s[p] < 0x20) {
-			sc->p = p;
-			sc->why = "a control character inside a string";
+			*pp = p;
+			*why = "a control character inside a string";
 			return JSCAN_BAD;
 		} else {
 			/* Non-ASCII: a whole, well-formed UTF-8 sequence. */
@@ -168,102 +216,130 @@ string(struct scan *sc)
 			    s[p] >= 0xc2 && s[p] <= 0xf4)
 				return JSCAN_SHORT;
 			if ((k = utf8_char(s + p, s + len)) == 0) {
-				sc->p = p;
-				sc->why = "invalid UTF-8";
+				*pp = p;
+				*why = "invalid UTF-8";
 				return JSCAN_BAD;
 			}
 			p += k;
 		}
 	}
-	sc->d->t[i].end = (uint32_t)(p + 1);
-	sc->d->t[i].esc = esc;
-	sc->p = p + 1;
+	*pp = p + 1;
 	return JSCAN_OK;
 }
 
-static int
-digits(struct scan *sc)
+/*
+ * The string whose opening quote is at *PP, as string_rest() says; the
+ * usual string (plain ASCII, no escape) ends in the quick run.
+ */
+static inline int
+string(const unsigned char *s, size_t len, size_t *pp, int *esc,
+    const char **why)
 {
-	size_t p0 = sc->p;
+	size_t p = str_run(s, *pp + 1, len);
 
-	while (sc->p < sc->len && sc->s[sc->p] >= '0' && sc->s[sc->p] <= '9')
-		sc->p++;
-	return sc->p > p0;
+	*esc = 0;
+	if (p < len && s[p] == '"') {
+		*pp = p + 1;
+		return JSCAN_OK;
+	}
+	*pp = p;
+	return string_rest(s, len, pp, esc, why);
 }
 
-static int
-number(struct scan *sc)
+static inline size_t
+digits(const unsigned char *s, size_t p, size_t len)
 {
-	size_t start = sc->p;
-	long i;
+	while (p < len && s[p] >= '0' && s[p] <= '9')
+		p++;
+	return p;
+}
 
-	if (sc->s[sc->p] == '-')
-		sc->p++;
-	if (sc->p >= sc->len)
+/* A number at *PP, which is a digit or '-': its end in *PP, or why not. */
+static int
+number(const unsigned char *s, size_t len, size_t *pp, const char **why)
+{
+	size_t p = *pp, q;
+
+	if (s[p] == '-')
+		p++;
+	if (p >= len)
 		return JSCAN_SHORT;
-	if (sc->s[sc->p] == '0')
-		sc->p++;
-	else if (!digits(sc))
+	if (s[p] == '0')
+		p++;
+	else if ((q = digits(s, p, len)) == p)
 		goto bad;
-	if (sc->p < sc->len && sc->s[sc->p] == '.') {
-		sc->p++;
-		if (sc->p >= sc->len)
+	else
+		p = q;
+	if (p < len && s[p] == '.') {
+		if (++p >= len)
 			return JSCAN_SHORT;
-		if (!digits(sc))
+		if ((q = digits(s, p, len)) == p)
 			goto bad;
+		p = q;
 	}
-	if (sc->p < sc->len && (sc->s[sc->p] == 'e' || sc->s[sc->p] == 'E')) {
-		sc->p++;
-		if (sc->p < sc->len && (sc->s[sc->p] == '+' || sc->s[sc->p] == '-'))
-			sc->p++;
-		if (sc->p >= sc->len)
+	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < len && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (p >= len)
 			return JSCAN_SHORT;
-		if (!digits(sc))
+		if ((q = digits(s, p, len)) == p)
 			goto bad;
+		p = q;
 	}
-	if ((i = tok(sc, J_NUMBER, start)) < 0)
-		return JSCAN_BAD;
-	sc->d->t[i].end = (uint32_t)sc->p;
+	*pp = p;
 	return JSCAN_OK;
 bad:
-	sc->why = "invalid number";
+	*pp = p;
+	*why = "invalid number";
 	return JSCAN_BAD;
 }
 
-static int
-literal(struct scan *sc, const char *word, int type)
+/*
+ * WORD (N bytes) at P: JSCAN_OK, JSCAN_SHORT, or JSCAN_BAD.  Inline, so
+ * that comparing the whole word is a compare of N constant bytes, not a
+ * call to memcmp (there are a dozen literals in a device).
+ */
+static inline int
+literal(const unsigned char *s, size_t len, size_t p, const char *word,
+    size_t n, const char **why)
 {
-	size_t n = strlen(word), avail = sc->len - sc->p;
-	long i;
+	size_t avail = len - p, i;
 
-	if (memcmp(sc->s + sc->p, word, avail < n ? avail : n) != 0) {
-		sc->why = "unexpected character";
-		return JSCAN_BAD;
+	if (avail >= n) {
+		if (memcmp(s + p, word, n) == 0)
+			return JSCAN_OK;
+	} else {
+		for (i = 0; i < avail && s[p + i] == (unsigned char)word[i]; i++)
+			;
+		if (i == avail)
+			return JSCAN_SHORT;
 	}
-	if (avail < n)
-		return JSCAN_SHORT;
-	if ((i = tok(sc, type, sc->p)) < 0)
-		return JSCAN_BAD;
-	sc->p += n;
-	sc->d->t[i].end = (uint32_t)sc->p;
-	return JSCAN_OK;
+	*why = "unexpected character";
+	return JSCAN_BAD;
 }
 
 /*
  * Tokenize S, LEN bytes holding one JSON value and blanks around it.
  * JSCAN_OK; JSCAN_SHORT when the text ends inside the value; JSCAN_BAD
  * with *why and d->err_at (the byte offset) saying what is wrong.
+ *
+ * One function with its state in locals (the token count, the array,
+ * the position), so that they stay in registers: a token's one-byte type
+ * may alias anything, and would make the compiler reload state kept
+ * behind a pointer after every token.
  */
 int
-jscan(struct jdoc *d, const char *s, size_t len, const char **why)
+jscan(struct jdoc *d, const char *text, size_t len, const char **why)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	uint32_t stack[DEPTH_MAX];
-	struct scan sc = { d, s, 0, len, NULL, 0 };
-	long i;
-	int r;
-	char c;
+	struct jtok *t = d->t, *tk;
+	size_t p = 0, n = 0, cap = d->cap, p0;
+	int depth = 0, obj = 0, ws = 0, r, esc, type;
+	unsigned char c;
 
-	d->s = s;
+	d->s = text;
 	d->len = len;
 	d->n = 0;
 	d->ws = 0;
@@ -275,107 +351,189 @@ jscan(struct jdoc *d, const char *s, size_t len, const char **why)
 		*why = "text larger than 4 GiB";
 		return JSCAN_BAD;
 	}
+
+/* Blanks, rare in compact JSON; noted when inside the value. */
+#define SKIP_WS() do {							\
+	if (p < len && is_ws(s[p])) {					\
+		p = ws_run(s, p, len);					\
+		ws |= depth > 0;					\
+	}								\
+} while (0)
+/* Room for one more token; when there is none, the fault is at AT. */
+#define ROOM(at_) do {							\
+	if (n == cap) {							\
+		d->n = n;						\
+		if (grow(d) == -1) {					\
+			*why = "too many values";			\
+			p = (at_);					\
+			goto bad;					\
+		}							\
+		t = d->t;						\
+		cap = d->cap;						\
+	}								\
+} while (0)
+/* A new token, TYPE from START to END, in tk (ROOM(AT) first). */
+#define TOKEN(type_, start_, end_, at_) do {				\
+	ROOM(at_);							\
+	tk = &t[n];							\
+	tk->type = (type_);						\
+	tk->esc = 0;							\
+	tk->start = (uint32_t)(start_);					\
+	tk->end = (uint32_t)(end_);					\
+	tk->next = (uint32_t)++n;					\
+} while (0)
+/* The string at p, a key or a value, and its token. */
+#define STRING_TOKEN() do {						\
+	p0 = p;								\
+	ROOM(p0);							\
+	if ((r = string(s, len, &p, &esc, why)) != JSCAN_OK)		\
+		goto fail;						\
+	TOKEN(J_STRING, p0, p, p0);					\
+	tk->esc = (uint8_t)esc;						\
+} while (0)
+
+	/*
+	 * Compact JSON first: each place looks for what a compact text has
+	 * there, and only then for blanks, which it skips before looking
+	 * again.
+	 */
 value:
-	skip_ws(&sc);
-	if (sc.p >= len)
-		return JSCAN_SHORT;
-	switch (c = s[sc.p]) {
+	if (p >= len)
+		goto short_;
+	switch (c = s[p]) {
+	case '"':
+		STRING_TOKEN();
+		goto after;
 	case '{':
 	case '[':
-		if (sc.depth == DEPTH_MAX) {
-			sc.why = "nesting deeper than 64";
+		if (depth == DEPTH_MAX) {
+			*why = "nesting deeper than 64";
 			goto bad;
 		}
-		if ((i = tok(&sc, c == '{' ? J_OBJECT : J_ARRAY, sc.p)) < 0)
-			goto bad;
-		stack[sc.depth++] = (uint32_t)i;
-		sc.p++;
-		skip_ws(&sc);
-		if (sc.p >= len)
-			return JSCAN_SHORT;
-		if (s[sc.p] == (c == '{' ? '}' : ']'))
+		TOKEN(c == '{' ? J_OBJECT : J_ARRAY, p, p, p);
+		stack[depth++] = (uint32_t)(n - 1);
+		obj = c == '{';
+		p++;
+		SKIP_WS();
+		if (p >= len)
+			goto short_;
+		if (s[p] == (obj ? '}' : ']'))
 			goto close;
-		if (c == '[')
+		if (!obj)
 			goto value;
 		goto key;
-	case '"':
-		r = string(&sc);
-		break;
 	case 't':
-		r = literal(&sc, "true", J_TRUE);
-		break;
 	case 'f':
-		r = literal(&sc, "false", J_FALSE);
-		break;
 	case 'n':
-		r = literal(&sc, "null", J_NULL);
-		break;
+		if (c == 't')
+			r = literal(s, len, p, "true", 4, why), type = J_TRUE;
+		else if (c == 'f')
+			r = literal(s, len, p, "false", 5, why), type = J_FALSE;
+		else
+			r = literal(s, len, p, "null", 4, why), type = J_NULL;
+		if (r != JSCAN_OK)
+			goto fail;
+		p0 = p;
+		p += type == J_FALSE ? 5 : 4;
+		TOKEN(type, p0, p, p0);
+		goto after;
+	case ' ':
+	case '\t':
+	case '\n':
+	case '\r':
+		p = ws_run(s, p, len);
+		ws |= depth > 0;
+		goto value;
 	default:
-		if (c == '-' || (c >= '0' && c <= '9'))
-			r = number(&sc);
-		else {
-			sc.why = "unexpected character";
-			r = JSCAN_BAD;
+		if (c != '-' && (c < '0' || c > '9')) {
+			*why = "unexpected character";
+			goto bad;
 		}
-		break;
+		p0 = p;
+		if ((r = number(s, len, &p, why)) != JSCAN_OK)
+			goto fail;
+		TOKEN(J_NUMBER, p0, p, p);
+		goto after;
 	}
-	if (r == JSCAN_SHORT)
-		return r;
-	if (r == JSCAN_BAD)
-		goto bad;
 after:
-	if (sc.depth == 0)
+	if (depth == 0)
 		goto done;
-	skip_ws(&sc);
-	if (sc.p >= len)
-		return JSCAN_SHORT;
-	c = s[sc.p];
+	if (p >= len)
+		goto short_;
+	c = s[p];
 	if (c == ',') {
-		sc.p++;
-		if (d->t[stack[sc.depth - 1]].type == J_ARRAY)
+		p++;
+		if (!obj)
 			goto value;
 		goto key;
 	}
-	if (c == (d->t[stack[sc.depth - 1]].type == J_OBJECT ? '}' : ']'))
+	if (c == (obj ? '}' : ']'))
 		goto close;
-	sc.why = "expected ',' or a closing bracket";
+	if (is_ws(c)) {
+		p = ws_run(s, p, len);
+		ws = 1;
+		goto after;
+	}
+	*why = "expected ',' or a closing bracket";
 	goto bad;
 close:
-	i = stack[--sc.depth];
-	d->t[i].end = (uint32_t)(sc.p + 1);
-	d->t[i].next = (uint32_t)d->n;
-	sc.p++;
+	tk = &t[stack[--depth]];
+	tk->end = (uint32_t)(p + 1);
+	tk->next = (uint32_t)n;
+	p++;
+	obj = depth > 0 && t[stack[depth - 1]].type == J_OBJECT;
 	goto after;
 key:
-	skip_ws(&sc);
-	if (sc.p >= len)
-		return JSCAN_SHORT;
-	if (s[sc.p] != '"') {
-		sc.why = "expected a string (an object key)";
+	if (p >= len)
+		goto short_;
+	if (s[p] != '"') {
+		if (is_ws(s[p])) {
+			p = ws_run(s, p, len);
+			ws = 1;
+			goto key;
+		}
+		*why = "expected a string (an object key)";
 		goto bad;
 	}
-	if ((r = string(&sc)) != JSCAN_OK) {
-		if (r == JSCAN_SHORT)
-			return r;
+	STRING_TOKEN();
+	if (p < len && s[p] == ':') {
+		p++;
+		goto value;
+	}
+	SKIP_WS();
+	if (p >= len)
+		goto short_;
+	if (s[p] != ':') {
+		*why = "expected ':'";
 		goto bad;
 	}
-	skip_ws(&sc);
-	if (sc.p >= len)
-		return JSCAN_SHORT;
-	if (s[sc.p] != ':') {
-		sc.why = "expected ':'";
-		goto bad;
-	}
-	sc.p++;
+	p++;
 	goto value;
+#undef SKIP_WS
+#undef ROOM
+#undef TOKEN
+#undef STRING_TOKEN
 done:
-	skip_ws(&sc);
-	if (sc.p == len)
+	if (p < len && is_ws(s[p]))
+		p = ws_run(s, p, len);
+	d->n = n;
+	d->ws = ws;
+	if (p == len)
 		return JSCAN_OK;
-	sc.why = "text after the value";
+	*why = "text after the value";
+	goto bad;
+fail:
+	if (r == JSCAN_BAD)
+		goto bad;
+short_:
+	d->n = n;
+	d->ws = ws;
+	*why = NULL;
+	return JSCAN_SHORT;
 bad:
-	d->err_at = sc.p;
-	*why = sc.why;
+	d->n = n;
+	d->ws = ws;
+	d->err_at = p;
 	return JSCAN_BAD;
 }
 
@@ -401,7 +559,8 @@ jmember(const struct jdoc *d, long obj, const char *key)
 		const struct jtok *k = &d->t[i];
 
 		if (k->end - k->start - 2 == n && !k->esc &&
-		    memcmp(d->s + k->start + 1, key, n) == 0)
+		    (n == 0 || (d->s[k->start + 1] == key[0] &&
+		    memcmp(d->s + k->start + 1, key, n) == 0)))
 			found = i + 1;
 		else if (k->esc) {
 			char *dec;

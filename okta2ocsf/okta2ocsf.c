@@ -79,10 +79,23 @@ flush_out(void)
 	out.len = 0;
 }
 
-/* A JSON string into the record; bytes that are not UTF-8 spoil it. */
+/*
+ * A JSON string into the record; bytes that are not UTF-8 spoil it.  A
+ * string straight from the line (get_str() without escapes) is copied as
+ * it stands, quotes and all: jscan has checked that it is UTF-8 with no
+ * quote, backslash or control character, so buf_json_str() would write
+ * the same bytes.
+ */
 static void
 jstr(const char *s, size_t n)
 {
+	uintptr_t at = (uintptr_t)s, from = (uintptr_t)doc.s;
+
+	if (at > from && at - from < doc.len && n < doc.len - (at - from) &&
+	    s[-1] == '"' && s[n] == '"') {
+		buf_add(&out, s - 1, n + 2);
+		return;
+	}
 	if (buf_json_str(&out, s, n) < 0)
 		bad_utf8 = 1;
 }
@@ -112,13 +125,148 @@ free_decoded(void)
 }
 
 /*
+ * The members of the objects of the device being mapped, each object
+ * walked once into a small hash table: a record looks up some thirty
+ * members, most of them in the device and its profile, and jmember()
+ * walks the whole object each time (the last of a repeated key counts:
+ * here a later member takes the slot of an earlier one with the same
+ * key).  An object with an escaped key or more than MEMO_MEMBERS members
+ * goes to jmember() every time.  Cleared for each device (memo_clear()).
+ */
+#define MEMO_OBJECTS	8
+#define MEMO_MEMBERS	48
+#define MEMO_SLOTS	64		/* a power of two, > MEMO_MEMBERS */
+static struct memo {
+	long		 obj;		/* -1: unused */
+	int		 n;		/* -1: not memoized, ask jmember() */
+	struct {
+		uint32_t	 tag;		/* key_tag() of the key */
+		uint32_t	 start, len;	/* the key's content */
+		long		 v;		/* its value's token */
+	}		 m[MEMO_MEMBERS];
+	uint8_t		 slot[MEMO_SLOTS];	/* 1 + index in m, 0: free */
+} memo[MEMO_OBJECTS];
+static int memo_next;
+
+/*
+ * Its length and three of its bytes: keys that differ almost always
+ * differ here, so a lookup compares the bytes of one key, the right one.
+ */
+static inline uint32_t
+key_tag(const char *k, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (uint32_t)(n > 255 ? 255 : n) | (uint32_t)(unsigned char)k[0] << 8 |
+	    (uint32_t)(unsigned char)k[n / 2] << 16 |
+	    (uint32_t)(unsigned char)k[n - 1] << 24;
+}
+
+static inline unsigned
+tag_slot(uint32_t tag)
+{
+	return (tag * 2654435761U) >> 26;	/* 6 bits: MEMO_SLOTS */
+}
+
+static inline int
+same_key(const struct memo *mo, int k, uint32_t tag, const char *key,
+    size_t n)
+{
+	const char *a = doc.s + mo->m[k].start;
+	uint64_t x, y;
+	size_t i;
+
+	if (mo->m[k].tag != tag || mo->m[k].len != n)
+		return 0;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, key + i, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; i < n; i++)
+		if (a[i] != key[i])
+			return 0;
+	return 1;
+}
+
+static void
+memo_clear(void)
+{
+	int k;
+
+	for (k = 0; k < MEMO_OBJECTS; k++)
+		memo[k].obj = -1;
+	memo_next = 0;
+}
+
+/* The memo of object OBJ, made when it has none. */
+static struct memo *
+memo_of(long obj)
+{
+	struct memo *mo;
+	const struct jtok *t;
+	long i, end;
+	unsigned h;
+	int k;
+
+	for (k = 0; k < MEMO_OBJECTS; k++)
+		if (memo[k].obj == obj)
+			return &memo[k];
+	mo = &memo[memo_next];
+	memo_next = (memo_next + 1) % MEMO_OBJECTS;
+	mo->obj = obj;
+	mo->n = 0;
+	memset(mo->slot, 0, sizeof(mo->slot));
+	end = doc.t[obj].next;
+	for (i = obj + 1; i < end; i = doc.t[i + 1].next) {
+		t = &doc.t[i];
+		if (t->esc || mo->n == MEMO_MEMBERS) {
+			mo->n = -1;
+			break;
+		}
+		k = mo->n++;
+		mo->m[k].start = t->start + 1;
+		mo->m[k].len = t->end - t->start - 2;
+		mo->m[k].tag = key_tag(doc.s + mo->m[k].start, mo->m[k].len);
+		mo->m[k].v = i + 1;
+		for (h = tag_slot(mo->m[k].tag); mo->slot[h] != 0;
+		    h = (h + 1) % MEMO_SLOTS)
+			if (same_key(mo, mo->slot[h] - 1, mo->m[k].tag,
+			    doc.s + mo->m[k].start, mo->m[k].len))
+				break;		/* repeated: the last counts */
+		mo->slot[h] = (uint8_t)(k + 1);
+	}
+	return mo;
+}
+
+/* jmember(&doc, OBJ, KEY) (N bytes), through the memo. */
+static long
+member(long obj, const char *key, size_t n)
+{
+	const struct memo *mo;
+	uint32_t tag;
+	unsigned h;
+
+	if (obj < 0 || doc.t[obj].type != J_OBJECT)
+		return -1;
+	if ((mo = memo_of(obj))->n < 0)
+		return jmember(&doc, obj, key);
+	tag = key_tag(key, n);
+	for (h = tag_slot(tag); mo->slot[h] != 0; h = (h + 1) % MEMO_SLOTS)
+		if (same_key(mo, mo->slot[h] - 1, tag, key, n))
+			return mo->m[mo->slot[h] - 1].v;
+	return -1;
+}
+
+/*
  * A member that is a non-empty string: its content, straight from the
  * line, or decoded when it has escapes.  NULL when absent or not that.
  */
 static const char *
-get_str(long obj, const char *key, size_t *len)
+get_str_n(long obj, const char *key, size_t kn, size_t *len)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key, kn);
 	const struct jtok *t;
 	char *d;
 
@@ -139,9 +287,9 @@ get_str(long obj, const char *key, size_t *len)
 
 /* A member that is a boolean: 0 or 1, else -1. */
 static int
-get_bool(long obj, const char *key)
+get_bool_n(long obj, const char *key, size_t kn)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key, kn);
 
 	if (v < 0)
 		return -1;
@@ -150,12 +298,17 @@ get_bool(long obj, const char *key)
 
 /* A member of the given type (J_OBJECT, J_ARRAY), else -1. */
 static long
-get_type(long obj, const char *key, int type)
+get_type_n(long obj, const char *key, size_t kn, int type)
 {
-	long v = jmember(&doc, obj, key);
+	long v = member(obj, key, kn);
 
 	return v >= 0 && doc.t[v].type == type ? v : -1;
 }
+
+/* The key's length from the call, where it is a literal's. */
+#define get_str(o, k, l)	get_str_n((o), (k), strlen(k), (l))
+#define get_bool(o, k)		get_bool_n((o), (k), strlen(k))
+#define get_type(o, k, t)	get_type_n((o), (k), strlen(k), (t))
 
 /* ,"key":"value" when the source is a non-empty string. */
 static void
@@ -585,6 +738,7 @@ device(const struct at *at, long elem, long o, const char *text, size_t len)
 	const char *id, *why = NULL;
 	size_t n;
 
+	memo_clear();
 	if (doc.t[o].type != J_OBJECT)
 		why = "not a JSON object";
 	else if ((id = get_str(o, "id", &n)) == NULL)

@@ -191,6 +191,64 @@ sys.stdout.write(head + " " * (int(sys.argv[1]) - len(head)) + "\n")' "$2" "$3" 
 
 # ---- mapping ----------------------------------------------------------------
 
+# variants KIND <NDJSON: the same devices written differently, each
+# object's members (the device's, its profile's, its users') as KIND says:
+# dup, each key first with a wrong value, then its own (the last counts);
+# dup-last, its own value, then the wrong one; wrong, the wrong value
+# alone (what dup-last must map like); esc, each key's first byte as a
+# \u escape; many, 60 members of no meaning first.
+variants() {
+	python3 -c '
+import json, sys
+kind = sys.argv[1]
+def wrong(v):
+    return "wrong" if not isinstance(v, str) else (True if v else 7)
+def key(k):
+    return json.dumps(k) if kind != "esc" else "\"\\u%04x%s" % (ord(k[0]), json.dumps(k)[2:])
+def out(v):
+    if isinstance(v, list):
+        return "[" + ",".join(out(x) for x in v) + "]"
+    if not isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    m = []
+    if kind == "many":
+        m += ["\"zz%d\":%d" % (i, i) for i in range(60)]
+    for k, x in v.items():
+        if k == "id":  # kept, so that every variant is a record
+            m.append(key(k) + ":" + out(x))
+            continue
+        if kind == "dup":
+            m.append(key(k) + ":" + json.dumps(wrong(x)))
+        if kind == "wrong":
+            m.append(key(k) + ":" + json.dumps(wrong(x)))
+            continue
+        m.append(key(k) + ":" + out(x))
+        if kind == "dup-last":
+            m.append(key(k) + ":" + json.dumps(wrong(x)))
+    return "{" + ",".join(m) + "}"
+for line in sys.stdin:
+    print(out(json.loads(line)))' "$1"
+}
+
+@test "lookups: a repeated key (the last counts), escaped keys, 60 more members: the same records" {
+	local d=$BATS_TEST_TMPDIR k
+	sample_ndjson >"$d/in"
+	"$OKTA2OCSF" -q -t "$T" <"$d/in" >"$d/want"
+	[ -s "$d/want" ]
+	for k in dup esc many; do
+		variants "$k" <"$d/in" >"$d/$k.in"
+		! cmp -s "$d/in" "$d/$k.in"
+		"$OKTA2OCSF" -q -t "$T" <"$d/$k.in" >"$d/$k.out"
+		expect_file "okta2ocsf of the $k variant" "$d/want" "$d/$k.out"
+	done
+	# The last of a repeated key counts, not the first.
+	variants wrong <"$d/in" | "$OKTA2OCSF" -q -t "$T" >"$d/wrong.want"
+	variants dup-last <"$d/in" | "$OKTA2OCSF" -q -t "$T" >"$d/last.out"
+	[ "$(wc -l <"$d/last.out")" -eq "$(wc -l <"$d/want")" ]
+	expect_file "okta2ocsf of the dup-last variant" "$d/wrong.want" "$d/last.out"
+	! cmp -s "$d/want" "$d/last.out"
+}
+
 @test "mapping: a device with only an id gives the constant part in the spec's order" {
 	run --separate-stderr "$OKTA2OCSF" -t "$T" <<<'{"id":"only-id"}'
 	expect_status 0

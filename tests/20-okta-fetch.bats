@@ -265,6 +265,16 @@ print(s.getsockname()[1])'
 	expect_reqs "200 1 + - - SSWS limit=200"
 }
 
+@test "pages with blanks between their tokens: each device printed compact, the same lines" {
+	# Page 1 compact (printed from the page itself), pages 2 and 3
+	# indented with tabs, spaces and CRs (each device compacted).
+	okta --generate 450 --fault pretty@2-3
+	fetch -u "$OKTA_URL"
+	expect_status 0
+	expect_devices 450
+	expect_summary 450 3 0
+}
+
 @test "many pages: 1000 devices with -l 50: each once, in order, 20 requests on one connection" {
 	okta --generate 1000
 	fetch -u "$OKTA_URL" -l 50

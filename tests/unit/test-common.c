@@ -460,6 +460,31 @@ test_misc(void)
 	b.len = 0;
 	buf_addi(&b, -1234567890123LL);
 	ok(b.len == 14 && memcmp(b.p, "-1234567890123", 14) == 0, "buf_addi");
+	{
+		/* Every digit count, odd and even, and the extremes, against
+		 * snprintf: buf_addi writes two digits at a time. */
+		static const long long v[] = { 0, 7, 10, 99, 100, 999, 1000,
+		    12345, -1, -10, -100, 1700000000000LL, INT64_MAX,
+		    INT64_MIN, INT64_MIN + 1 };
+		char want[32];
+		size_t k;
+		int bad = 0;
+		long long x;
+
+		for (k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+			b.len = 0;
+			buf_addi(&b, v[k]);
+			snprintf(want, sizeof(want), "%lld", v[k]);
+			bad += b.len != strlen(want) || memcmp(b.p, want, b.len) != 0;
+		}
+		for (x = 1; x < INT64_MAX / 10; x = x * 10 + 1) {
+			b.len = 0;
+			buf_addi(&b, x * 9);
+			snprintf(want, sizeof(want), "%lld", x * 9);
+			bad += b.len != strlen(want) || memcmp(b.p, want, b.len) != 0;
+		}
+		ok(bad == 0, "buf_addi: every length, the extremes (%d wrong)", bad);
+	}
 	buf_free(&b);
 
 	ok(origin_parse("https://acme.okta.com", &o, &e) == 0 &&
@@ -534,6 +559,100 @@ js(const char *text)
 	const char *why;
 
 	return jscan(&d, text, strlen(text), &why);
+}
+
+/*
+ * The quick runs of jscan (16 or 32 bytes at a time with SSE2, 8 in the
+ * portable path, make check-portable) against every place the byte that
+ * stops them can fall, in strings of every length up to 80, at the very
+ * end of the text too: the answer must not depend on where a block ends.
+ * "\"" + K x 'a' + STOP + M x 'a' + "\"", then the same cut before
+ * its closing quote; each kind of stop byte with what jscan must say and
+ * where (err_at).
+ */
+static void
+test_jscan_runs(void)
+{
+	static const struct {
+		const char	*stop, *what;
+		int		 r;		/* JSCAN_OK or JSCAN_BAD */
+		int		 at;		/* err_at, from the stop byte */
+	} k[] = {
+		{ "\\\"", "an escaped quote", JSCAN_OK, 0 },
+		{ "\\u00e9", "a \\u escape", JSCAN_OK, 0 },
+		{ "\xc3\xa9", "UTF-8", JSCAN_OK, 0 },
+		{ "\xf0\x9f\x98\x80", "4-byte UTF-8", JSCAN_OK, 0 },
+		{ "\x7f", "DEL", JSCAN_OK, 0 },
+		{ "\x01", "a control character", JSCAN_BAD, 0 },
+		{ "\x1f", "U+001F", JSCAN_BAD, 0 },
+		{ "\xff", "a byte never in UTF-8", JSCAN_BAD, 0 },
+		{ "\xc3(", "a cut UTF-8 sequence", JSCAN_BAD, 0 },
+		{ "\\q", "an unknown escape", JSCAN_BAD, 1 },
+	};
+	struct jdoc d = { 0 };
+	char text[256];
+	const char *why;
+	size_t i, n, kk, m, sl;
+	int r, bad, shortbad;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		bad = shortbad = 0;
+		sl = strlen(k[i].stop);
+		for (kk = 0; kk <= 80; kk++)
+			for (m = 0; m <= 40; m += 1 + m / 8) {
+				n = 0;
+				text[n++] = '"';
+				memset(text + n, 'a', kk);
+				n += kk;
+				memcpy(text + n, k[i].stop, sl);
+				n += sl;
+				memset(text + n, 'a', m);
+				n += m;
+				text[n++] = '"';
+				r = jscan(&d, text, n, &why);
+				if (r != k[i].r || (r == JSCAN_OK && (d.n != 1 ||
+				    d.t[0].end != n || d.t[0].esc !=
+				    (k[i].stop[0] == '\\'))) ||
+				    (r == JSCAN_BAD && d.err_at !=
+				    1 + kk + (size_t)k[i].at))
+					bad++;
+				/* Without the closing quote: short, or the
+				 * same fault at the same place. */
+				r = jscan(&d, text, n - 1, &why);
+				if ((k[i].r == JSCAN_OK && r != JSCAN_SHORT) ||
+				    (k[i].r == JSCAN_BAD && (r != JSCAN_BAD ||
+				    d.err_at != 1 + kk + (size_t)k[i].at)))
+					shortbad++;
+			}
+		ok(bad == 0 && shortbad == 0, "jscan runs: %s at every place "
+		    "of strings up to 80 bytes, closed and cut (%d, %d wrong)",
+		    k[i].what, bad, shortbad);
+	}
+	/* Blanks: runs of every length between tokens, and after the value. */
+	bad = 0;
+	for (kk = 0; kk <= 70; kk++) {
+		n = 0;
+		text[n++] = '[';
+		for (m = 0; m < kk; m++)
+			text[n++] = " \t\r\n"[m % 4];
+		text[n++] = '1';
+		memset(text + n, ' ', kk);
+		n += kk;
+		text[n++] = ']';
+		memset(text + n, '\n', kk);
+		n += kk;
+		r = jscan(&d, text, n, &why);
+		if (r != JSCAN_OK || d.n != 2 || d.t[1].start != 1 + kk ||
+		    d.ws != (kk > 0))
+			bad++;
+		text[n++] = 'x';
+		r = jscan(&d, text, n, &why);
+		if (r != JSCAN_BAD || d.err_at != n - 1)
+			bad++;
+	}
+	ok(bad == 0, "jscan runs: blanks of every length up to 70 (%d wrong)",
+	    bad);
+	jdoc_free(&d);
 }
 
 static void
@@ -651,6 +770,7 @@ main(int argc, char *argv[])
 	test_redact();
 	test_misc();
 	test_jscan();
+	test_jscan_runs();
 	test_env();
 	printf("1..%d\n", ntest);
 	return nfail != 0;
