@@ -84,3 +84,50 @@ file_replace(const char *path, const void *p, size_t n)
 	}
 	return 0;
 }
+
+/*
+ * Descriptors 0, 1 and 2 that are closed at start are opened on
+ * /dev/null, before anything else is opened: else the first file opened
+ * (FAILED, REJECTS) would become stderr or stdout and take diagnostics
+ * or records (OpenBSD's practice).  Exits 78, silently (stderr may be
+ * what is missing), when /dev/null cannot be opened.
+ */
+void
+stdfds_open(void)
+{
+	int fd;
+
+	for (int i = 0; i <= 2; i++) {
+		if (fcntl(i, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY);
+		if (fd != i)
+			_exit(EXIT_CONFIG);
+	}
+}
+
+/*
+ * Open an output file (FAILED, REJECTS) for writing, created 0600, never
+ * blocking: a FIFO with no reader is refused at once (ENXIO) rather than
+ * hanging the run; one with a reader, a terminal or /dev/stdout works.
+ * The descriptor, blocking again, or -1 with errno (ENXIO: no reader).
+ */
+int
+open_output(const char *path, int flags)
+{
+	int fd, fl;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC | flags, 0600);
+	if (fd == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}

@@ -1111,6 +1111,7 @@ configure(void)
 		    "SEKOIA_API_KEY_FILE");
 	if (strpbrk(key, "\r\n") != NULL)
 		errx(EXIT_CONFIG, "the API key contains a line break");
+	secret_check("SEKOIA_API_KEY", key);
 	secret_remember(key);
 	hdrs = http_auth(NULL, "Bearer", key);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
@@ -1263,6 +1264,8 @@ main(int argc, char *argv[])
 	int64_t t0 = mono_ms();
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 
+	stdfds_open();		/* before anything is opened */
+	secret_nodump();
 	setprogname(argv);
 	opt.hopt.timeout_ms = 60 * 1000;
 	opt.hopt.max_retries = 8;
@@ -1333,8 +1336,10 @@ main(int argc, char *argv[])
 	if (opt.check)
 		opt.failed_name = "nowhere (--check)";
 	else if (opt.failed_name != NULL && strcmp(opt.failed_name, "-") != 0) {
-		failed_fd = open(opt.failed_name, O_WRONLY | O_CREAT |
-		    O_APPEND | O_CLOEXEC, 0600);
+		failed_fd = open_output(opt.failed_name, O_APPEND);
+		if (failed_fd == -1 && errno == ENXIO)
+			errx(EXIT_CONFIG, "%s: a FIFO with no reader: FAILED "
+			    "must be read as it is written", opt.failed_name);
 		if (failed_fd == -1)
 			err(EXIT_CONFIG, "%s", opt.failed_name);
 	} else if (opt.dry_run && opt.failed_name == NULL) {

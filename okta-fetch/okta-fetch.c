@@ -711,6 +711,7 @@ configure(struct fetch *f, const char *url_opt)
 		return;
 	}
 	f->token = api ? api : oauth;
+	secret_check(api ? api_used : "OKTA_ACCESS_TOKEN", f->token);
 	secret_remember(f->token);	/* before anything can print it */
 	f->scheme = api ? "SSWS" : "Bearer";
 	/* A header line with a newline in it would smuggle headers. */
@@ -824,6 +825,8 @@ main(int argc, char *argv[])
 	int64_t since = -1;
 	int c, attempt = 0;
 
+	stdfds_open();		/* before anything is opened */
+	secret_nodump();
 	setprogname(argv);
 	memset(&f, 0, sizeof(f));
 	f.t0 = mono_ms();
