@@ -145,6 +145,7 @@ static int sigpipe[2];
 static struct {
 	unsigned long	 read, accepted, batches, retries, rejected, failed;
 	unsigned long	 lost;		/* failed, and FAILED could not take them */
+	unsigned long	 unaccounted;	/* --stats "lost": read, in no verdict */
 } st;
 static double seconds;
 static const struct stat_field stat_fields[] = {
@@ -154,9 +155,24 @@ static const struct stat_field stat_fields[] = {
 	{ "retries", &st.retries, NULL },
 	{ "rejected", &st.rejected, NULL },
 	{ "failed", &st.failed, NULL },
+	{ "lost", &st.unaccounted, NULL },
 	{ "seconds", NULL, &seconds },
 	{ NULL, NULL, NULL }
 };
+
+/*
+ * --stats "lost": the lines read that are neither accepted nor in FAILED
+ * (read - accepted - failed, plus those FAILED could not take).  Not a
+ * counter of its own but the balance of the others, so that a line
+ * dropped by a bug shows too; always 0 unless FAILED failed.
+ */
+static void
+count_lost(void)
+{
+	unsigned long done = st.accepted + st.failed - st.lost;
+
+	st.unaccounted = st.read > done ? st.read - done : 0;
+}
 
 static void NORETURN
 usage(void)
@@ -1466,6 +1482,7 @@ out:
 		status = EXIT_TEMPFAIL;
 	free(url);
 	free((char *)opt.hopt.user_agent);
+	count_lost();
 	return stats_exit(status);
 }
 #endif /* FUZZING */

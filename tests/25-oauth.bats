@@ -476,3 +476,103 @@ format_case() {
 	run no_secrets "$BATS_TEST_TMPDIR/stderr"
 	[ "$status" -eq 0 ] || flunk "$output"
 }
+
+# no_secret_forms FILE: no token or assertion the stand-in logged is in
+# FILE as it is, percent-encoded (either case) or in base64 (either
+# alphabet, any alignment: 16 characters from the middle of each form).
+no_secret_forms() {
+	python3 - "$OAUTH_LOG" "$1" <<-'EOF2'
+		import base64, json, re, sys, urllib.parse
+		text = open(sys.argv[2], errors="replace").read()
+		found = 0
+		for r in map(json.loads, open(sys.argv[1])):
+		    v = r.get("token") if r.get("event") == "token" else \
+		        r.get("jwt") if r.get("event") == "assertion" else None
+		    if not v:
+		        continue
+		    found += 1
+		    q = urllib.parse.quote(v, safe="")
+		    forms = [v, q, re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), q)]
+		    for pre in (b"", b"user:", b"u:"):
+		        for enc in (base64.b64encode, base64.urlsafe_b64encode):
+		            forms.append(enc(pre + v.encode()).decode()[8:-4])
+		    for f in forms:
+		        for i in range(0, max(1, len(f) - 16), 8):
+		            if f[i:i + 16] in text:
+		                sys.exit("%s holds a form of a secret: %s" % (sys.argv[2], f[i:i + 16]))
+		if found == 0:
+		    sys.exit("no token or assertion logged: nothing searched")
+	EOF2
+}
+
+@test "a 403 with 70 distinct nonces echoing the token (plain, encoded, base64): masked at -q, --check, -vvv" {
+	local opts
+	for opts in -q -v -vvv --check '--check -vvv'; do
+		stop_servers
+		rm -f "$OAUTH_LOG"
+		okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault nonces@1
+		# shellcheck disable=SC2086
+		OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch $opts
+		expect_status 77
+		expect_stderr "lacks a scope"
+		expect_stderr "[redacted]"
+		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
+		run no_secret_forms "$BATS_TEST_TMPDIR/stderr"
+		[ "$status" -eq 0 ] || flunk "$opts: $output"
+	done
+}
+
+@test "a token-endpoint 401 with 70 nonces echoing the assertion: masked at -q, --check, -vvv" {
+	local opts
+	for opts in -q -vvv --check '--check -vvv'; do
+		stop_servers
+		rm -f "$OAUTH_LOG"
+		okta_app --oauth-key "$KEYS/rsa-pkcs8.pem" --oauth-fault tnonces@1
+		# shellcheck disable=SC2086
+		OKTA_PRIVATE_KEY_FILE=$KEYS/rsa-pkcs8.pem fetch $opts
+		expect_status 77
+		expect_stderr "invalid_client"
+		expect_stderr "Assertion [redacted]"
+		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
+		run no_secret_forms "$BATS_TEST_TMPDIR/stderr"
+		[ "$status" -eq 0 ] || flunk "$opts: $output"
+	done
+}
+
+@test "OKTA_PRIVATE_KEY_FILE a FIFO or a directory: 78 at once, naming it, never a blocking open" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem"
+	mkfifo "$BATS_TEST_TMPDIR/key.fifo"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR/key.fifo run --separate-stderr \
+		timeout 10 "$OKTA_FETCH" -q
+	expect_status 78
+	expect_stderr "OKTA_PRIVATE_KEY_FILE: $BATS_TEST_TMPDIR/key.fifo is a FIFO"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR fetch -q
+	expect_status 78
+	expect_stderr "is a directory"
+}
+
+@test "a key file with a byte-order mark: 78 saying so; a PEM of many lines is fine" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem"
+	{ printf '\357\273\277'; cat "$KEYS/ec256-pkcs8.pem"; } >"$BATS_TEST_TMPDIR/bom.pem"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR/bom.pem fetch -q
+	expect_status 78
+	expect_stderr "bom.pem begins with a UTF-8 byte-order mark"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 0
+}
+
+@test "core dumps off: RLIMIT_CORE 0 while okta-fetch waits on a stalled token endpoint" {
+	local pid limits i
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --latency 20000
+	({ ulimit -c unlimited 2>/dev/null || true; } && OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem \
+		exec "$OKTA_FETCH" -q >/dev/null 2>&1) &
+	pid=$!
+	for i in $(seq 50); do
+		limits=$(grep 'Max core file size' "/proc/$pid/limits" 2>/dev/null) || true
+		[[ $limits == *" 0 "* ]] && break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[[ $limits =~ Max\ core\ file\ size\ +0\ +0\  ]] || flunk "core dumps allowed: $limits"
+}
