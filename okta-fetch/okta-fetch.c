@@ -402,7 +402,6 @@ cursor_check(struct fetch *f, const char *url)
 {
 	unsigned char h[32];
 	char *c;
-	int fresh;
 
 	switch (cursor_of(url, &c)) {
 	case 0:
@@ -413,8 +412,7 @@ cursor_check(struct fetch *f, const char *url)
 	}
 	sha256(c, strlen(c), h);
 	free(c);
-	fresh = cursor_add(&f->seen, h);
-	if (!fresh)
+	if (!cursor_add(&f->seen, h))
 		return "the next link repeats a cursor already seen; "
 		    "stopping a loop";
 	return NULL;
