@@ -576,3 +576,21 @@ no_secret_forms() {
 	wait "$pid" || true
 	[[ $limits =~ Max\ core\ file\ size\ +0\ +0\  ]] || flunk "core dumps allowed: $limits"
 }
+
+@test "token answers that cannot be used say what is wrong: expires_in 0, 70 KB, a nonce of 2,000 bytes" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault texp0@1 --oauth-fault tbig@2 \
+		--oauth-fault tlongnonce@3
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "expires_in 0: too small: a token lives 1 s to 366 days"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "token request: the answer is larger than 64 KiB"
+	[[ $stderr != *"Failure writing"* ]] || flunk "curl's words: $stderr"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "token request: a DPoP-Nonce of 2000 bytes, more than 1023: refused"
+	# the nonce was not sent back cut short: one token request a run
+	[ "$(count proof where=token)" -eq 3 ] ||
+		flunk "a proof with a cut nonce was sent: $(count proof where=token) token proofs"
+}
