@@ -1240,7 +1240,7 @@ assert t[1] - t[0] >= 2.9, ("waited", t[1] - t[0])' "$REC/requests.log"
 import json, sys
 d = json.load(open(sys.argv[1]))
 keys = ["lines", "accepted", "batches", "retries", "rejected", "failed",
-        "seconds", "exit_status"]
+        "lost", "seconds", "exit_status"]
 assert list(d) == keys, list(d)
 # batches: 4 of the input, then the halves 4,5 and 6 and then 4 alone, 5
 assert (d["lines"], d["accepted"], d["rejected"], d["failed"],

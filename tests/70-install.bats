@@ -141,7 +141,7 @@ stats_keys() {
 	declare -A want=(
 		[okta-fetch]="devices pages retries seconds exit_status"
 		[okta2ocsf]="devices records rejected seconds exit_status"
-		[ocsf-push]="lines accepted batches retries rejected failed seconds exit_status"
+		[ocsf-push]="lines accepted batches retries rejected failed lost seconds exit_status"
 	)
 	start_okta --generate 3
 	start_intake --uuid "$UUID_STATS"
