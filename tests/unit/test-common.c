@@ -659,7 +659,7 @@ test_env(void)
 	char path[] = "/tmp/test-common-XXXXXX", *v;
 	int fd = mkstemp(path);
 
-	write(fd, "s3cret\r\n", 8);
+	ok(write(fd, "s3cret\r\n", 8) == 8, "a secret file written");
 	close(fd);
 	unsetenv("T_TOKEN");
 	setenv("T_TOKEN_FILE", path, 1);
@@ -675,6 +675,30 @@ test_env(void)
 	ok(env_get("T_TOKEN", &v) == 0 && v == NULL, "unset");
 	setenv("T_TOKEN_FILE", "/nonexistent/x", 1);
 	ok(env_get("T_TOKEN", &v) == -1, "unreadable file: error");
+	{
+		static const char *const bad[] = { "\xEF\xBB\xBFtok-12345678",
+		    "SSWS tok-12345678", "bearer tok-12345678",
+		    "tok-12345678\nline-2", "tok-12345678\r\n\r\nline-3" };
+		FILE *fp;
+
+		setenv("T_TOKEN_FILE", path, 1);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			fp = fopen(path, "w");
+			fputs(bad[i], fp);
+			fclose(fp);
+			ok(env_get("T_TOKEN", &v) == -1 && v == NULL,
+			    "a pasted value refused: case %zu", i);
+		}
+		fp = fopen(path, "w");
+		fputs("line-1\nline-2\n", fp);
+		fclose(fp);
+		ok(env_get_flags("T_TOKEN", &v, ENV_LINES) == 1 &&
+		    strcmp(v, "line-1\nline-2") == 0, "ENV_LINES: lines kept");
+		secret_free(v);
+		setenv("T_TOKEN_FILE", "/dev/null", 1);
+		ok(env_get("T_TOKEN", &v) == -1, "a device refused");
+		unsetenv("T_TOKEN_FILE");
+	}
 	unsetenv("T_TOKEN_FILE");
 	unlink(path);
 }
