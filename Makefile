@@ -7,6 +7,7 @@ PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
+DOCDIR = $(PREFIX)/share/doc/okta-ocsf
 
 CC = cc
 CFLAGS = -O2 -g
@@ -116,6 +117,29 @@ check-sanitize:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	BUILD=build/sanitize sh tests/run-all
 
+# The build as Debian and Ubuntu make it: dpkg-buildflags' flags (with
+# debian/rules' hardening=+all) and Ubuntu's -D_FORTIFY_SOURCE=3, with
+# each of FLAGS_CC, -Werror kept, each in build/flags-CC out of the way;
+# then the unit tests of each build.  FORTIFY warns about what the plain
+# build lets pass (an unchecked write(2)).
+FLAGS_CC = gcc clang
+FLAGS_ENV = DEB_BUILD_MAINT_OPTIONS=hardening=+all
+check-buildflags:
+	for cc in $(FLAGS_CC); do \
+		rm -rf build/flags-$$cc && mkdir -p build/flags-$$cc && \
+		tar cf - Makefile common okta-fetch okta2ocsf ocsf-push \
+			tests/unit tests/fuzz | (cd build/flags-$$cc && tar xf -) && \
+		$(MAKE) -C build/flags-$$cc clean && \
+		$(MAKE) -C build/flags-$$cc CC=$$cc \
+			CFLAGS="`$(FLAGS_ENV) dpkg-buildflags --get CFLAGS`" \
+			CPPFLAGS="`$(FLAGS_ENV) dpkg-buildflags --get CPPFLAGS` \
+			-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3" \
+			LDFLAGS="`$(FLAGS_ENV) dpkg-buildflags --get LDFLAGS`" \
+			all $(TESTBIN) && \
+		BUILD=build/flags-$$cc BATS_FILES=none sh tests/run-all || \
+			exit 1; \
+	done
+
 # The tests with every run of the three programs under valgrind.
 check-valgrind: $(BIN) $(TESTBIN)
 	VALGRIND=1 sh tests/run-all
@@ -185,10 +209,14 @@ bench: all
 demo:
 	bash tests/demo
 
-# The unit's ExecStart names the wrapper where it is installed.
+# The unit's ExecStart names the wrapper where it is installed.  The
+# example tenant file goes with the documentation (the Debian package
+# also puts it in /etc/okta-ocsf).
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	cp -f contrib/example.env.sample $(DESTDIR)$(DOCDIR)/
+	chmod 644 $(DESTDIR)$(DOCDIR)/example.env.sample
 	cp -f $(BIN) $(SYNC) $(DESTDIR)$(BINDIR)/
 	chmod 755 $(DESTDIR)$(BINDIR)/okta-ocsf-sync
 	cp -f $(MAN1) $(SYNC_MAN) $(DESTDIR)$(MANDIR)/man1/
@@ -210,13 +238,16 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/okta-ocsf.7
 	rm -f $(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.service \
 		$(DESTDIR)$(UNITDIR)/okta-ocsf-sync@.timer
+	rm -f $(DESTDIR)$(DOCDIR)/example.env.sample
 	rm -f $(DESTDIR)$(PREFIX)/share/okta-ocsf/okta-ocsf-sync
-	-rmdir $(DESTDIR)$(PREFIX)/share/okta-ocsf 2>/dev/null
+	for d in $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/okta-ocsf; do \
+		if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || :; fi; \
+	done
 
 # The Debian package, built by dpkg-buildpackage in a copy of the
 # committed and working files under build/deb (it writes its .deb to the
 # parent directory, so the tree stays clean); the .deb lands in build/.
-DEB_SRC = Makefile README.md common okta-fetch okta2ocsf ocsf-push man \
+DEB_SRC = Makefile README.md NEWS.md LICENSE common okta-fetch okta2ocsf ocsf-push man \
 	contrib debian
 deb:
 	rm -rf build/deb
@@ -236,5 +267,5 @@ clean:
 	rm -rf build tests/fuzz/work
 	for t in $(FUZZ); do rm -f tests/fuzz/fuzz-$$t; done
 
-.PHONY: all bench check check-mutants check-sanitize check-valgrind clean deb \
+.PHONY: all bench check check-buildflags check-mutants check-sanitize check-valgrind clean deb \
 	demo fuzz install lint uninstall

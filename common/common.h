@@ -41,11 +41,13 @@ extern const char *progname;
 extern int verbosity;		/* 0 with -q, 1 by default, 2+ with -v */
 extern int progress_line;	/* a live counter is on stderr's line */
 extern FILE *diag_out;		/* NULL: stderr */
+extern const char *usage_synopsis; /* printed by usage_error */
 void	 setprogname(char *[]);
 void	 warnx(const char *, ...) PRINTFLIKE(1, 2);
 void	 warn(const char *, ...) PRINTFLIKE(1, 2);
 void	 errx(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
 void	 err(int, const char *, ...) NORETURN PRINTFLIKE(2, 3);
+void	 usage_error(const char *, ...) NORETURN PRINTFLIKE(1, 2);
 void	 info(const char *, ...) PRINTFLIKE(1, 2);	/* unless -q */
 void	 debug(const char *, ...) PRINTFLIKE(1, 2);	/* with -v */
 void	*xmalloc(size_t);
@@ -58,8 +60,10 @@ int	 fshut(FILE *, const char *);
 /* num.c: strtonum(3)'s contract: 0 and *errstr set on failure. */
 long long parse_num(const char *, long long, long long, const char **);
 double	 parse_seconds(const char *, double, double, const char **);
+/* An option's value, or usage_error naming the option and what it takes. */
 long long opt_num(const char *, const char *, long long, long long);
 int64_t	 opt_ms(const char *, const char *, double, double);
+int	 opt_word(const char *, const char *, const char *const *);
 
 /* env.c */
 #define ENV_LINES	1	/* a file of several lines (a PEM key) */
@@ -140,16 +144,22 @@ int64_t	 now_ms(void);
 int64_t	 mono_ms(void);
 int	 sleep_ms(int64_t, volatile const int *);
 
-/* file.c: every byte written, or a file replaced whole. */
+/* file.c: every byte written, or a file replaced whole; a user's file
+ * replaced whole when regular, else written into in place (file_put). */
 int	 write_all(int, const void *, size_t, size_t *);
 int	 file_replace(const char *, const void *, size_t);
+int	 file_fdname(const char *);
+const char *file_put_refused(const char *);
+int	 file_put(const char *, const void *, size_t);
 void	 stdfds_open(void);
 int	 open_output(const char *, int);
 
 /* stats.c: --stats FILE, a run's counters and exit status as one JSON
- * object, written atomically (a temporary file renamed) when the program
- * exits: from main through stats_exit, and from errx and err.  The table
- * ends with a NULL key; its pointers must live until exit. */
+ * object, written by file_put's rule (a regular file replaced whole, a
+ * device or FIFO written into) when the program exits: from main through
+ * stats_exit, and from errx and err.  stats_open refuses a FILE that
+ * cannot be written (78) before the run.  The table ends with a NULL key;
+ * its pointers must live until exit. */
 struct stat_field {
 	const char		*key;
 	const unsigned long	*n;	/* a counter, or */

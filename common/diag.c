@@ -8,6 +8,7 @@
 #include "common.h"
 
 const char *progname = "okta-ocsf";
+const char *usage_synopsis;	/* the program's, after a usage error */
 int verbosity = 1;
 int progress_line;
 FILE *diag_out;			/* stderr unless set (the fuzzers) */
@@ -93,6 +94,24 @@ err(int status, const char *fmt, ...)
 	vdiag(fmt, ap, e);
 	va_end(ap);
 	exit(stats_exit(status));
+}
+
+/*
+ * A usage error (a bad option, a bad option value, options that clash):
+ * what was wrong, then the synopsis, then exit 64, the same way in every
+ * program.
+ */
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(fmt, ap, 0);
+	va_end(ap);
+	if (usage_synopsis != NULL)
+		fputs(usage_synopsis, diag_out ? diag_out : stderr);
+	exit(stats_exit(EXIT_USAGE));
 }
 
 void

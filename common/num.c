@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -66,7 +67,10 @@ parse_seconds(const char *s, double min, double max, const char **errstr)
 	return v;
 }
 
-/* An option's integer in [min, max]; anything else is a usage error. */
+/*
+ * An option's integer in [min, max]; anything else is a usage error
+ * (usage_error: what was wrong, the synopsis, 64).
+ */
 long long
 opt_num(const char *opt, const char *arg, long long min, long long max)
 {
@@ -74,8 +78,7 @@ opt_num(const char *opt, const char *arg, long long min, long long max)
 	long long v = parse_num(arg, min, max, &e);
 
 	if (e != NULL)
-		errx(EXIT_USAGE, "%s %s: %s (%lld to %lld)", opt, arg, e, min,
-		    max);
+		usage_error("%s %s: %s (%lld to %lld)", opt, arg, e, min, max);
 	return v;
 }
 
@@ -87,7 +90,27 @@ opt_ms(const char *opt, const char *arg, double min, double max)
 	double v = parse_seconds(arg, min, max, &e);
 
 	if (e != NULL)
-		errx(EXIT_USAGE, "%s %s: %s (%g to %g seconds)", opt, arg, e,
-		    min, max);
+		usage_error("%s %s: %s (%g to %g seconds)", opt, arg, e, min,
+		    max);
 	return (int64_t)(v * 1000);
+}
+
+/* The index of an option's word in WORDS (NULL-terminated), or a usage
+ * error listing them: "-e foo: must be user or userSummary". */
+int
+opt_word(const char *opt, const char *arg, const char *const *words)
+{
+	struct buf b = { 0 };
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	for (i = 0; words[i] != NULL; i++) {
+		if (i > 0)
+			buf_adds(&b, words[i + 1] == NULL ? " or " : ", ");
+		buf_adds(&b, words[i]);
+	}
+	buf_addc(&b, '\0');
+	usage_error("%s %s: must be %s", opt, arg, b.p);
 }

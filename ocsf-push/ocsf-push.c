@@ -185,13 +185,12 @@ static void
 on_signal(int sig)
 {
 	int e = errno;
-	ssize_t r;
+	ssize_t w;
 
 	got_signal = sig;
-	/* A full pipe already wakes the loop: nothing to do if it fails
-	 * (a variable, since _FORTIFY_SOURCE ignores a (void) cast). */
-	r = write(sigpipe[1], "", 1);
-	(void)r;
+	/* Failing, the pipe is full: it holds a wake-up already. */
+	w = write(sigpipe[1], "", 1);
+	(void)w;
 	errno = e;
 }
 
@@ -1249,19 +1248,6 @@ failed_close(void)
 	}
 }
 
-static int
-num_arg(const char *o, const char *arg, long long min, long long max)
-{
-	const char *e;
-	long long v = parse_num(arg, min, max, &e);
-
-	if (e != NULL) {
-		warnx("%s %s: %s (%lld to %lld)", o, arg, e, min, max);
-		usage();
-	}
-	return (int)v;
-}
-
 #ifndef FUZZING
 int
 main(int argc, char *argv[])
@@ -1278,8 +1264,6 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	struct lreader lr;
 	struct stat sb;
-	const char *e;
-	double d;
 	int c, i, status = 0, stopped = 0;
 	int64_t t0 = mono_ms();
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
@@ -1287,6 +1271,7 @@ main(int argc, char *argv[])
 	stdfds_open();		/* before anything is opened */
 	secret_nodump();
 	setprogname(argv);
+	usage_synopsis = synopsis;
 	opt.hopt.timeout_ms = 60 * 1000;
 	opt.hopt.max_retries = 8;
 	opt.hopt.max_wait_ms = 300 * 1000;
@@ -1294,11 +1279,12 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'B':
-			opt.max_bytes = (size_t)num_arg("-B", optarg, 1024,
+			opt.max_bytes = (size_t)opt_num("-B", optarg, 1024,
 			    64 * 1024 * 1024);
 			break;
 		case 'b':
-			opt.batch_max = num_arg("-b", optarg, 1, BATCH_MAX);
+			opt.batch_max = (int)opt_num("-b", optarg, 1,
+			    BATCH_MAX);
 			break;
 		case 'f':
 			opt.failed_name = optarg;
@@ -1308,19 +1294,13 @@ main(int argc, char *argv[])
 			fputs(help_text, stdout);
 			return fshut(stdout, "stdout") == 0 ? 0 : EXIT_TEMPFAIL;
 		case 'i':
-			d = parse_seconds(optarg, 0.001, 86400, &e);
-			if (e != NULL) {
-				warnx("-i %s: %s (0.001 to 86400 seconds)",
-				    optarg, e);
-				usage();
-			}
-			opt.interval_ms = (int64_t)(d * 1000);
+			opt.interval_ms = opt_ms("-i", optarg, 0.001, 86400);
 			break;
 		case 'n':
 			opt.dry_run = 1;
 			break;
 		case 'P':
-			opt.par = num_arg("-P", optarg, 1, PAR_MAX);
+			opt.par = (int)opt_num("-P", optarg, 1, PAR_MAX);
 			break;
 		case 'q':
 			verbosity = 0;
@@ -1347,16 +1327,14 @@ main(int argc, char *argv[])
 	stats_open(opt.stats, stat_fields);
 	lim_items = (size_t)opt.batch_max;
 	lim_bytes = opt.max_bytes;
-	if (opt.check && (argc > 0 || opt.dry_run || opt.failed_name)) {
-		warnx("--check takes no file, -n or -f");
-		usage();
-	}
+	if (opt.check && (argc > 0 || opt.dry_run || opt.failed_name))
+		usage_error("--check takes no file, -n or -f");
 
 	/* FAILED: appended to, never truncated: it may hold earlier losses. */
 	if (opt.check)
 		opt.failed_name = "nowhere (--check)";
 	else if (opt.failed_name != NULL && strcmp(opt.failed_name, "-") != 0) {
-		failed_fd = open_output(opt.failed_name, O_APPEND);
+		failed_fd = open_output(opt.failed_name, O_CREAT | O_APPEND);
 		if (failed_fd == -1 && errno == ENXIO)
 			errx(EXIT_CONFIG, "%s: a FIFO with no reader: FAILED "
 			    "must be read as it is written", opt.failed_name);
@@ -1372,7 +1350,7 @@ main(int argc, char *argv[])
 	/* Reading its own output, a run that fails would never end. */
 	for (i = 0; failed_fd >= 0 && i < (argc ? argc : 1); i++)
 		if (same_file(failed_fd, argc ? argv[i] : "-"))
-			errx(EXIT_USAGE, "%s is also an input: FAILED must be "
+			usage_error("%s is also an input: FAILED must be "
 			    "another file", argc && strcmp(argv[i], "-") != 0 ?
 			    argv[i] : "stdin");
 	configure();

@@ -731,6 +731,54 @@ commit_mark(const char *path)
 	return 0;
 }
 
+/*
+ * The base URL is the org's origin alone, https://ORG.okta.com: a path
+ * (an API URL pasted whole would ask for /api/v1/api/v1/devices), a
+ * query or a fragment, or the admin console's host (ORG-admin.okta.com,
+ * whose API answers nothing useful) is a configuration error whose
+ * message shows the URL to use.  A query is not shown: it may hold a
+ * secret.
+ */
+static void
+org_url_check(const char *url, const struct origin *o)
+{
+	CURLU *u;
+	char *path = NULL, *query = NULL, *frag = NULL, host[256], *dot;
+	char port[24] = "";
+	const char *why = NULL;
+	size_t shown = strcspn(url, "?#");
+
+	if ((u = curl_url()) == NULL)
+		errx(EXIT_TEMPFAIL, "curl_url: out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PATH, &path, 0);
+		curl_url_get(u, CURLUPART_QUERY, &query, 0);
+		curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
+	}
+	snprintf(host, sizeof(host), "%s", o->host);
+	/* acme-admin.okta.com, acme-admin.oktapreview.com: acme's org. */
+	if ((dot = strchr(host, '.')) != NULL && dot - host > 6 &&
+	    strncmp(dot - 6, "-admin", 6) == 0) {
+		memmove(dot - 6, dot, strlen(dot) + 1);
+		why = "the admin console's host, not the org's";
+	} else if (path != NULL && path[strspn(path, "/")] != '\0')
+		why = "the org URL has no path (okta-fetch adds "
+		    "/api/v1/devices itself)";
+	else if (query != NULL || frag != NULL || url[shown] != '\0')
+		why = "the org URL has no query or fragment";
+	curl_free(path);
+	curl_free(query);
+	curl_free(frag);
+	curl_url_cleanup(u);
+	if (why == NULL)
+		return;
+	if (o->port != (strcmp(o->scheme, "https") == 0 ? 443 : 80))
+		snprintf(port, sizeof(port), ":%ld", o->port);
+	errx(EXIT_CONFIG, "base URL %.*s%.1s%s: %s: use %s://%s%s",
+	    (int)shown, url, url + shown, url[shown] != '\0' ? "..." : "", why,
+	    o->scheme, host, port);
+}
+
 static void
 configure(struct fetch *f, const char *url_opt)
 {
@@ -753,12 +801,10 @@ configure(struct fetch *f, const char *url_opt)
 	if (origin_parse(url, &f->origin, &e) == -1)
 		errx(EXIT_CONFIG, "base URL %s: %s", strchr(url, '@') ?
 		    "(not shown: it holds an @)" : url, e);
+	org_url_check(url, &f->origin);
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
-	if (strchr(url, '?') != NULL || strchr(url, '#') != NULL)
-		errx(EXIT_CONFIG, "base URL %s: no query or fragment, please",
-		    url);
 	f->base = url;
 
 	if (env_first(api_vars, &api, &api_used) < 0 ||
@@ -897,11 +943,13 @@ main(int argc, char *argv[])
 	const char *url_opt = NULL, *commit = NULL, *stats = NULL;
 	char *url, *search = NULL, ua[256], stamp[64], statenext[PATH_MAX];
 	int64_t since = -1;
+	static const char *const expands[] = { "user", "userSummary", NULL };
 	int c, attempt = 0;
 
 	stdfds_open();		/* before anything is opened */
 	secret_nodump();
 	setprogname(argv);
+	usage_synopsis = usage_text;
 	memset(&f, 0, sizeof(f));
 	f.t0 = mono_ms();
 	f.limit = LIMIT_MAX;
@@ -913,11 +961,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			if (strcmp(optarg, "user") != 0 &&
-			    strcmp(optarg, "userSummary") != 0)
-				errx(EXIT_USAGE, "-e %s: must be user or "
-				    "userSummary", optarg);
-			f.expand = optarg;
+			f.expand = expands[opt_word("-e", optarg, expands)];
 			break;
 		case 'h':
 			usage(0);
@@ -949,7 +993,7 @@ main(int argc, char *argv[])
 				optarg = day;
 			}
 			if (iso8601_ms(optarg, strlen(optarg), &since) == -1)
-				errx(EXIT_USAGE, "--since %s: not a date or an RFC "
+				usage_error("--since %s: not a date or an RFC "
 				    "3339 time such as 2025-01-31T00:00:00Z",
 				    f.since_arg);
 			break;
@@ -971,22 +1015,20 @@ main(int argc, char *argv[])
 				usage(EXIT_USAGE);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage(EXIT_USAGE);
-	}
+	if (optind < argc)
+		usage_error("unexpected argument: %s", argv[optind]);
 	/* main's f outlives every stats_exit: from errx, or main's return. */
 	if (stats != NULL)
 		stats_open(stats, fields);
 	if (commit != NULL) {
 		if (url_opt || f.search || f.expand || f.since_arg || f.state ||
 		    f.check || f.limit != LIMIT_MAX)
-			errx(EXIT_USAGE, "--commit takes no option but -q, -v "
+			usage_error("--commit takes no option but -q, -v "
 			    "and --stats");
 		return stats_exit(commit_mark(commit));
 	}
 	if (f.check && (f.state || f.since_arg || f.search || f.expand))
-		errx(EXIT_USAGE, "--check takes only -u, -q, -v, --timeout "
+		usage_error("--check takes only -u, -q, -v, --timeout "
 		    "and --cacert");
 
 	configure(&f, url_opt);

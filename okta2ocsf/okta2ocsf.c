@@ -942,14 +942,16 @@ main(int argc, char *argv[])
 		{ "seconds", NULL, &seconds },
 		{ NULL, NULL, NULL }
 	};
+	static const char *const names[] = { "sekoia", "ocsf", NULL };
+	static const char *const units[] = { "ms", "s", NULL };
 	struct lreader lr;
 	const char *e, *sde, *stats = NULL;
 	int c, failed = 0, i, unit = -1, rejects_err = 0, fd;
-	size_t k;
 	int64_t t0 = mono_ms();
 
 	stdfds_open();		/* before anything is opened */
 	setprogname(argv);
+	usage_synopsis = synopsis;
 	while ((c = getopt_long(argc, argv, "hqr:T:t:u:vV", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -962,32 +964,17 @@ main(int argc, char *argv[])
 			rejects_name = optarg;
 			break;
 		case 'T':
-			for (k = 0; k < sizeof(targets) / sizeof(targets[0]); k++)
-				if (strcmp(optarg, targets[k].name) == 0)
-					break;
-			if (k == sizeof(targets) / sizeof(targets[0])) {
-				warnx("-T %s: must be sekoia or ocsf", optarg);
-				usage(EXIT_USAGE);
-			}
-			tg = &targets[k];
+			/* names[] in the order of targets[]. */
+			tg = &targets[opt_word("-T", optarg, names)];
 			break;
 		case 't':
 			fixed_time = parse_num(optarg, 0, INT64_MAX / 1000, &e);
-			if (e != NULL) {
-				warnx("-t %s: %s (milliseconds since the epoch)",
-				    optarg, e);
-				usage(EXIT_USAGE);
-			}
+			if (e != NULL)
+				usage_error("-t %s: %s (milliseconds since the "
+				    "epoch)", optarg, e);
 			break;
 		case 'u':
-			if (strcmp(optarg, "ms") == 0)
-				unit = 0;
-			else if (strcmp(optarg, "s") == 0)
-				unit = 1;
-			else {
-				warnx("-u %s: must be ms or s", optarg);
-				usage(EXIT_USAGE);
-			}
+			unit = opt_word("-u", optarg, units);	/* 1: seconds */
 			break;
 		case 'v':
 			verbosity++;
@@ -1017,7 +1004,7 @@ main(int argc, char *argv[])
 	}
 	if (rejects_name != NULL) {
 		/* 0600 like FAILED: the devices' owners and serials. */
-		if ((fd = open_output(rejects_name, O_TRUNC)) == -1 &&
+		if ((fd = open_output(rejects_name, O_CREAT | O_TRUNC)) == -1 &&
 		    errno == ENXIO)
 			errx(EXIT_CONFIG, "%s: a FIFO with no reader: REJECTS "
 			    "must be read as it is written", rejects_name);

@@ -211,3 +211,19 @@ mutant() {
 	[[ $output == *"97-harness-killed: killed in"* ]]
 	rm -rf "$ROOT/build/mutants/98-harness-survivor"
 }
+
+@test "harness: a file a test leaves in the work tree is a failure, named" {
+	git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+		skip "not a git work tree: run-all cannot tell a stray file"
+	local stray=stray-harness-$$-$RANDOM.url
+	fake litter "echo 'ok 1 - one'; echo '1..1'; echo x >'$ROOT/$stray'"
+	harness UNIT_TESTS="$F/litter"
+	rm -f "$ROOT/$stray"
+	[ "$status" -ne 0 ]
+	[ "${lines[-1]}" = "1 passed, 1 failed, 0 skipped" ]
+	[[ $output == *"left in the tree by a test: $stray"* ]]
+	# A clean run passes.
+	fake tidy "echo 'ok 1 - one'; echo '1..1'"
+	harness UNIT_TESTS="$F/tidy"
+	[ "$status" -eq 0 ]
+}

@@ -123,6 +123,14 @@ stderr_prefixed() {
 		flunk "a stderr line lacks the okta-fetch: prefix"
 }
 
+# stderr_usage: a usage error's stderr: one "okta-fetch: " line saying
+# what was wrong, then the synopsis.
+stderr_usage() {
+	[[ ${stderr_lines[0]} == "okta-fetch: "* ]] || flunk "the first line lacks the okta-fetch: prefix"
+	[[ ${stderr_lines[1]} == "usage: okta-fetch "* ]] || flunk "no synopsis after the message"
+	! sed 1d <<<"$stderr" | grep -q '^okta-fetch: ' || flunk "more than one message"
+}
+
 # expect_summary DEVICES PAGES RETRIES: stderr is exactly the summary line,
 # preceded by RETRIES retry lines.
 expect_summary() {
@@ -272,7 +280,7 @@ print(s.getsockname()[1])'
 		fetch -u http://127.0.0.1:9 -l "$l"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 		stderr_has '-l'
 	done
 }
@@ -324,7 +332,7 @@ print(s.getsockname()[1])'
 		fetch -u "$OKTA_URL" --since "$t"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 		stderr_has 'since'
 	done
 	expect_reqs ""
@@ -355,7 +363,7 @@ print(s.getsockname()[1])'
 		fetch -u "$OKTA_URL" -e "$e"
 		expect_status 64
 		expect_stdout_empty
-		stderr_prefixed
+		stderr_usage
 	done
 	expect_reqs ""
 }
@@ -1177,6 +1185,51 @@ sys.exit(0 if int(sys.argv[2]) - 1 <= t <= int(sys.argv[3]) + 1 else 1)' "$d/sta
 		[[ $output$stderr != *pA55* && $output$stderr != *w0rd* ]] ||
 			flunk "$url: the password shows: $stderr"
 	done
+}
+
+@test "a base URL with a path, a query or an -admin. host: 78 showing the URL to use (-u, the variables, --check); nothing sent" {
+	local u want line how mode args
+	okta --generate 2
+	while IFS='|' read -r u want; do
+		for how in -u OKTA_BASE_URL OKTA_CLIENT_ORGURL; do
+			for mode in run --check; do
+				args=()
+				[ "$mode" = --check ] && args=(--check)
+				if [ "$how" = -u ]; then
+					fetch -u "$u" "${args[@]}"
+				else
+					fetch_env "$how=$u" "$OKTA_FETCH" "${args[@]}"
+				fi
+				expect_status 78
+				expect_stdout_empty
+				line="${stderr_lines[0]}"
+				[[ $line == "okta-fetch: base URL "*": use $want" ]] ||
+					flunk "$how $u ($mode): not the URL to use ($want)"
+				# A query may hold a secret: never shown.
+				[[ $stderr != *s3cret* ]] || flunk "$u: the query shows"
+				[[ ${u,,} != *-admin.* || $line == *"the admin console's host, not the org's"* ]] ||
+					flunk "$u: the admin host is not named"
+			done
+		done
+	done <<-EOF
+		$OKTA_URL/api/v1|$OKTA_URL
+		$OKTA_URL/api/v1/devices?limit=200|$OKTA_URL
+		$OKTA_URL/?token=s3cret|$OKTA_URL
+		$OKTA_URL#devices|$OKTA_URL
+		https://acme.okta.com/api/v1|https://acme.okta.com
+		https://acme.okta.com/api/v1/|https://acme.okta.com
+		https://acme-admin.okta.com|https://acme.okta.com
+		https://ACME-admin.okta.com/|https://acme.okta.com
+		https://acme-admin.oktapreview.com/admin/dashboard|https://acme.oktapreview.com
+		https://acme.okta.com:8443/app/UserHome|https://acme.okta.com:8443
+	EOF
+	expect_reqs ""
+	# The org URL itself, with or without a trailing slash, is what works.
+	fetch -u "$OKTA_URL/"
+	expect_status 0
+	expect_devices 2
+	fetch_env OKTA_BASE_URL="$OKTA_URL" "$OKTA_FETCH" --check
+	expect_status 0
 }
 
 @test "an error body that echoes the token (JSON or text): never shown, -q to -vvv" {

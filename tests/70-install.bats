@@ -180,3 +180,48 @@ stats_keys() {
 		done
 	done
 }
+
+@test "the license: LICENSE is ISC, debian/copyright says so in DEP-5 form with the same text, NEWS.md has this version" {
+	python3 - "$ROOT" <<'PY'
+import re, sys
+root = sys.argv[1]
+lic = open(root + "/LICENSE", encoding="utf-8").read()
+assert lic.startswith("ISC License\n"), "LICENSE is not the ISC license"
+assert re.search(r"^Copyright \(c\) 2026 the okta-ocsf authors$", lic, re.M), "LICENSE: no copyright line"
+# The license's text: its paragraphs after the copyright line.
+body = lic.split("authors\n", 1)[1].strip().split("\n\n")
+assert body[0].startswith("Permission to use, copy, modify, and/or distribute"), body[0]
+
+text = open(root + "/debian/copyright", encoding="utf-8").read()
+paras = [p for p in text.split("\n\n") if p.strip()]
+def fields(p):
+    d, key = {}, None
+    for line in p.strip("\n").split("\n"):
+        if line.startswith((" ", "\t")):
+            assert key, "a continuation line before any field: %r" % line
+            d[key].append(line[1:])
+        else:
+            key, _, v = line.partition(":")
+            assert _ and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", key), "not a field: %r" % line
+            d[key] = [v.strip()]
+    return d
+ps = [fields(p) for p in paras]
+assert ps[0]["Format"] == ["https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"], ps[0]
+assert ps[0]["Upstream-Name"] == ["okta-ocsf"]
+files = [p for p in ps[1:] if "Files" in p]
+assert files and files[0]["Files"] == ["*"], "no Files: * paragraph"
+for p in files:
+    assert p["License"][0] == "ISC" and "Copyright" in p, p
+alone = [p for p in ps[1:] if "Files" not in p and "License" in p]
+assert [p["License"][0] for p in alone] == ["ISC"], "no stand-alone License: ISC paragraph"
+full = "\n".join(alone[0]["License"][1:])
+deb = [q.replace("\n", " ") for q in full.split("\n.\n")]
+assert deb == [q.replace("\n", " ") for q in body], "debian/copyright's text is not LICENSE's"
+
+ver = re.search(r"^VERSION = (\S+)$", open(root + "/Makefile").read(), re.M).group(1)
+news = open(root + "/NEWS.md", encoding="utf-8").read()
+assert re.search(r"^## %s( |$)" % re.escape(ver), news, re.M), "NEWS.md: no section for " + ver
+PY
+	# The package ships NEWS.md beside the README, and the copyright.
+	grep -qx NEWS.md "$ROOT/debian/okta-ocsf.docs"
+}

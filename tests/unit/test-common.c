@@ -659,7 +659,8 @@ test_env(void)
 	char path[] = "/tmp/test-common-XXXXXX", *v;
 	int fd = mkstemp(path);
 
-	ok(write(fd, "s3cret\r\n", 8) == 8, "a secret file written");
+	ok(fd != -1 && write_all(fd, "s3cret\r\n", 8, NULL) == 0,
+	    "a token file for env_get");
 	close(fd);
 	unsetenv("T_TOKEN");
 	setenv("T_TOKEN_FILE", path, 1);
