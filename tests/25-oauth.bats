@@ -578,3 +578,20 @@ flood_case() {
 	[ "$(count proof where=token)" -eq 3 ] ||
 		flunk "a proof with a cut nonce was sent: $(count proof where=token) token proofs"
 }
+
+@test "a key given in OKTA_PRIVATE_KEY itself is wiped from the process's environment once parsed" {
+	local pid i d env=
+	okta_app --oauth-key "jwk-ec256-kid=$KEYS/ec256.jwk" --latency 20000
+	d=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["d"])' "$KEYS/ec256.jwk")
+	OKTA_PRIVATE_KEY=$(cat "$KEYS/ec256.jwk") "$OKTA_FETCH" -q >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || true
+		[[ -n $env && $env != *"$d"* ]] && break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[[ -n $env ]] || flunk "no environment read"
+	[[ $env != *"$d"* ]] || flunk "the key's d is still in /proc/PID/environ"
+}
