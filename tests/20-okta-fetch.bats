@@ -1402,7 +1402,13 @@ assert s["seconds"] > 0, s' "$st"
 	echo "# okta-fetch peak RSS over 2000 pages of 60 KB cursors: $rss KiB" >&3
 	[ "$rc" -eq 0 ] || flunk "okta-fetch exited $rc: $stderr"
 	[ "$n" -eq 2000 ] || flunk "$n devices, 2000 expected"
-	[ -n "${VALGRIND:-}" ] || [ "$rss" -lt 32768 ] || flunk "peak RSS $rss KiB, 32 MB allowed"
+	# valgrind and AddressSanitizer (make check-sanitize sets
+	# ASAN_OPTIONS) have memory of their own: the bound is for the program
+	if [ -n "${VALGRIND:-}" ] || [ -n "${ASAN_OPTIONS:-}" ]; then
+		echo "# RSS bound not checked under valgrind or a sanitizer" >&3
+		return 0
+	fi
+	[ "$rss" -lt 32768 ] || flunk "peak RSS $rss KiB, 32 MB allowed"
 }
 
 @test "a bad next link on page 2, not page 1: exit 69, the other host never gets the token" {
