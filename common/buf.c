@@ -136,3 +136,44 @@ buf_free(struct buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+static const char b64u[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Unpadded base64url of DATA, appended: JOSE's form, and the redaction's
+ * (secret.c masks a secret's base64 as well as its text). */
+void
+b64url_add(struct buf *b, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	unsigned long v;
+	size_t i;
+
+	buf_grow(b, (n + 2) / 3 * 4 + 1);
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned long)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
+		buf_addc(b, b64u[v >> 18 & 63]);
+		buf_addc(b, b64u[v >> 12 & 63]);
+		buf_addc(b, b64u[v >> 6 & 63]);
+		buf_addc(b, b64u[v & 63]);
+	}
+	if (n - i == 1) {
+		v = (unsigned long)p[i] << 16;
+		buf_addc(b, b64u[v >> 18 & 63]);
+		buf_addc(b, b64u[v >> 12 & 63]);
+	} else if (n - i == 2) {
+		v = (unsigned long)p[i] << 16 | p[i + 1] << 8;
+		buf_addc(b, b64u[v >> 18 & 63]);
+		buf_addc(b, b64u[v >> 12 & 63]);
+		buf_addc(b, b64u[v >> 6 & 63]);
+	}
+}
+
+/* Wipe then free: the buffer held a key, a token or a signature input. */
+void
+buf_wipe(struct buf *b)
+{
+	if (b->p != NULL)
+		explicit_bzero(b->p, b->cap);
+	buf_free(b);
+}

@@ -67,8 +67,12 @@ int64_t	 opt_ms(const char *, const char *, double, double);
 int	 opt_word(const char *, const char *, const char *const *);
 
 /* env.c */
+#define ENV_LINES	1	/* a file of several lines (a PEM key) */
 int	 env_get(const char *, char **);
+int	 env_get_flags(const char *, char **, int);
 int	 env_first(const char *const *, char **, const char **);
+int	 env_first_flags(const char *const *, char **, const char **, int);
+void	 env_wipe(const char *);
 void	 secret_free(char *);
 
 /* lineio.c: lines of any length up to a limit, LF or CRLF, last one unterminated. */
@@ -127,6 +131,8 @@ void	 buf_addi(struct buf *, long long);
 int	 buf_json_str(struct buf *, const char *, size_t);
 void	 buf_free(struct buf *);
 size_t	 utf8_char(const unsigned char *, const unsigned char *);
+void	 b64url_add(struct buf *, const void *, size_t);
+void	 buf_wipe(struct buf *);
 
 /* jscan.c: strict JSON into a flat token array pointing into the text. */
 enum { J_OBJECT = 1, J_ARRAY, J_STRING, J_NUMBER, J_TRUE, J_FALSE, J_NULL };
@@ -169,6 +175,8 @@ int	 file_replace_mode(const char *, const void *, size_t, mode_t);
 int	 file_fdname(const char *);
 const char *file_put_refused(const char *);
 int	 file_put(const char *, const void *, size_t);
+void	 stdfds_open(void);
+int	 open_output(const char *, int);
 
 /* stats.c: --stats FILE, a run's counters and exit status as one JSON
  * object, written by file_put's rule (a regular file replaced whole, a
@@ -188,8 +196,13 @@ int	 stats_exit(int);
  * remembered value, and the credential headers and URL userinfo, in a
  * NUL-terminated text of the given size, in place; redact_buf() appends
  * the redacted form of any bytes to a buffer. */
+#define SECRET_MIN	8	/* shorter credentials are refused (78) */
 void	 secret_remember(const char *);
+void	 secret_remember_brief(const char *);
+void	 secret_forget(const char *);
 void	 secret_forget_all(void);
+void	 secret_check(const char *, const char *);
+void	 secret_nodump(void);
 void	 redact(char *, size_t);
 void	 redact_buf(struct buf *, const char *, size_t);
 

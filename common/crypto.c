@@ -24,44 +24,17 @@
 #define RSA_MIN_BITS	2048	/* what Okta accepts, and RFC 7518 3.3 */
 #define EC_MAX_COORD	48	/* P-384 */
 
-static const char b64u[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-void
-b64url_add(struct buf *b, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	unsigned long v;
-	size_t i;
-
-	buf_grow(b, (n + 2) / 3 * 4 + 1);
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned long)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
-		buf_addc(b, b64u[v >> 18 & 63]);
-		buf_addc(b, b64u[v >> 12 & 63]);
-		buf_addc(b, b64u[v >> 6 & 63]);
-		buf_addc(b, b64u[v & 63]);
-	}
-	if (n - i == 1) {
-		v = (unsigned long)p[i] << 16;
-		buf_addc(b, b64u[v >> 18 & 63]);
-		buf_addc(b, b64u[v >> 12 & 63]);
-	} else if (n - i == 2) {
-		v = (unsigned long)p[i] << 16 | p[i + 1] << 8;
-		buf_addc(b, b64u[v >> 18 & 63]);
-		buf_addc(b, b64u[v >> 12 & 63]);
-		buf_addc(b, b64u[v >> 6 & 63]);
-	}
-}
-
+/* The value of a base64url character, or -1. */
 static int
 b64val(int c)
 {
-	const char *p;
-
-	if (c == '\0' || (p = strchr(b64u, c)) == NULL)
-		return -1;
-	return (int)(p - b64u);
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
 /*
@@ -89,15 +62,6 @@ b64url_decode(const char *s, size_t n, struct buf *b)
 	if (bits > 0 && (v & ((1UL << bits) - 1)) != 0)
 		return -1;
 	return 0;
-}
-
-/* Wipe then free: the buffer held a key, a token or a signature input. */
-void
-buf_wipe(struct buf *b)
-{
-	if (b->p != NULL)
-		explicit_bzero(b->p, b->cap);
-	buf_free(b);
 }
 
 /* Never ask for a pass phrase on the terminal: an encrypted key is refused. */
@@ -587,14 +551,21 @@ jwk_thumbprint(const struct sign_key *k, struct buf *out)
 }
 
 void
+sha256(const void *p, size_t n, unsigned char md[32])
+{
+	unsigned int len = 0;
+
+	if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
+		errx(EXIT_TEMPFAIL, "SHA-256 failed");
+}
+
+void
 sha256_b64url(const void *p, size_t n, struct buf *out)
 {
 	unsigned char md[32];
-	unsigned int len = 0;
 
-	if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1)
-		errx(EXIT_TEMPFAIL, "SHA-256 failed");
-	b64url_add(out, md, len);
+	sha256(p, n, md);
+	b64url_add(out, md, sizeof(md));
 }
 
 /* N random bytes from the CSPRNG, base64url: jti values. */

@@ -21,7 +21,6 @@ struct sign_key {
 #define KEY_ERR_MAX	512
 #define KEY_PUBLIC_OK	1	/* key_parse: a public key will do (tests) */
 
-void	 b64url_add(struct buf *, const void *, size_t);
 int	 b64url_decode(const char *, size_t, struct buf *);
 int	 key_parse(const char *, size_t, int, struct sign_key *, char *,
 	    size_t);
@@ -32,8 +31,8 @@ void	 jwk_thumbprint(const struct sign_key *, struct buf *);
 int	 jws_sign(const struct sign_key *, const char *, const char *,
 	    struct buf *);
 int	 jws_verify(const struct sign_key *, const char *, size_t);
+void	 sha256(const void *, size_t, unsigned char [32]);
 void	 sha256_b64url(const void *, size_t, struct buf *);
 void	 random_b64url(size_t, struct buf *);
-void	 buf_wipe(struct buf *);
 
 #endif

@@ -160,10 +160,9 @@ static int
 file_inplace(const char *path, const void *p, size_t n, int fifo)
 {
 	struct stat sb;
-	int fd, fl;
+	int fd;
 
-	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
-	    -1) {
+	if ((fd = open_output(path, 0)) == -1) {
 		if (errno == ENXIO && fifo)
 			warnx("%s: a FIFO that no process reads: not waiting "
 			    "for one", path);
@@ -177,9 +176,6 @@ file_inplace(const char *path, const void *p, size_t n, int fifo)
 		close(fd);
 		return -1;
 	}
-	/* Opened: a slow reader is waited for, like any writer's. */
-	if ((fl = fcntl(fd, F_GETFL)) != -1)
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	if (write_all(fd, p, n, NULL) == -1) {
 		warn("%s", path);
 		close(fd);
@@ -223,4 +219,52 @@ file_put(const char *path, const void *p, size_t n)
 		return -1;
 	}
 	return file_inplace(path, p, n, S_ISFIFO(sb.st_mode));
+}
+
+/*
+ * Descriptors 0, 1 and 2 that are closed at start are opened on
+ * /dev/null, before anything else is opened: else the first file opened
+ * (FAILED, REJECTS) would become stderr or stdout and take diagnostics
+ * or records (OpenBSD's practice).  Exits 78, silently (stderr may be
+ * what is missing), when /dev/null cannot be opened.
+ */
+void
+stdfds_open(void)
+{
+	int fd;
+
+	for (int i = 0; i <= 2; i++) {
+		if (fcntl(i, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY);
+		if (fd != i)
+			_exit(EXIT_CONFIG);
+	}
+}
+
+/*
+ * Open a file for writing (FAILED, REJECTS, --stats in place) with FLAGS
+ * added (O_CREAT makes it 0600), never blocking: a FIFO with no reader is
+ * refused at once (ENXIO) rather than hanging the run; one with a reader,
+ * a terminal or /dev/stdout works.  The descriptor, blocking again (a
+ * slow reader is waited for, like any writer's), or -1 with errno.
+ */
+int
+open_output(const char *path, int flags)
+{
+	int fd, fl;
+
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags,
+	    0600);
+	if (fd == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

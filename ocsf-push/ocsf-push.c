@@ -142,6 +142,7 @@ static int sigpipe[2];
 static struct {
 	unsigned long	 read, accepted, batches, retries, rejected, failed;
 	unsigned long	 lost;		/* failed, and FAILED could not take them */
+	unsigned long	 unaccounted;	/* --stats "lost": read, in no verdict */
 } st;
 static double seconds;
 static const struct stat_field stat_fields[] = {
@@ -154,9 +155,24 @@ static const struct stat_field stat_fields[] = {
 	{ "batches_confirmed", &task_st.confirmed, NULL },
 	{ "batches_ingest_failed", &task_st.failed, NULL },
 	{ "batches_unconfirmed", &task_st.unconfirmed, NULL },
+	{ "lost", &st.unaccounted, NULL },
 	{ "seconds", NULL, &seconds },
 	{ NULL, NULL, NULL }
 };
+
+/*
+ * --stats "lost": the lines read that are neither accepted nor in FAILED
+ * (read - accepted - failed, plus those FAILED could not take).  Not a
+ * counter of its own but the balance of the others, so that a line
+ * dropped by a bug shows too; always 0 unless FAILED failed.
+ */
+static void
+count_lost(void)
+{
+	unsigned long done = st.accepted + st.failed - st.lost;
+
+	st.unaccounted = st.read > done ? st.read - done : 0;
+}
 
 static void NORETURN
 usage(void)
@@ -1265,6 +1281,7 @@ configure(void)
 		    "SEKOIA_API_KEY_FILE");
 	if (strpbrk(key, "\r\n") != NULL)
 		errx(EXIT_CONFIG, "the API key contains a line break");
+	secret_check("SEKOIA_API_KEY", key);
 	secret_remember(key);
 	hdrs = http_auth(NULL, "Bearer", key);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
@@ -1422,6 +1439,8 @@ main(int argc, char *argv[])
 	int64_t t0 = mono_ms();
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 
+	stdfds_open();		/* before anything is opened */
+	secret_nodump();
 	setprogname(argv);
 	usage_synopsis = synopsis;
 	opt.hopt.timeout_ms = 60 * 1000;
@@ -1490,8 +1509,10 @@ main(int argc, char *argv[])
 	if (opt.check)
 		opt.failed_name = "nowhere (--check)";
 	else if (opt.failed_name != NULL && strcmp(opt.failed_name, "-") != 0) {
-		failed_fd = open(opt.failed_name, O_WRONLY | O_CREAT |
-		    O_APPEND | O_CLOEXEC, 0600);
+		failed_fd = open_output(opt.failed_name, O_CREAT | O_APPEND);
+		if (failed_fd == -1 && errno == ENXIO)
+			errx(EXIT_CONFIG, "%s: a FIFO with no reader: FAILED "
+			    "must be read as it is written", opt.failed_name);
 		if (failed_fd == -1)
 			err(EXIT_CONFIG, "%s", opt.failed_name);
 	} else if (opt.dry_run && opt.failed_name == NULL) {
@@ -1628,6 +1649,7 @@ out:
 	free(url);
 	free(task_url);
 	free((char *)opt.hopt.user_agent);
+	count_lost();
 	return stats_exit(status);
 }
 #endif /* FUZZING */

@@ -9,8 +9,10 @@
  * assertion for every request (Okta consumes the jti even on failure),
  * one answer to a nonce challenge and no more, htu without the query
  * (paging), and a token minted again before it lapses and once after a
- * 401.  Every assertion, proof, token and nonce is remembered as a secret
- * as it is made, so no trace or message can show it.
+ * 401.  Every assertion, proof and token is remembered as a secret as it
+ * is made, so no trace or message can show it; a nonce is not one (the
+ * server hands it to anyone who asks).  The key's own text is a secret
+ * only while it is parsed: it is never sent, so no server can echo it.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #define ASSERTION_LIFE_S	300	/* Okta refuses more than an hour */
 #define RENEW_MARGIN_MS		60000	/* mint again with less than this left */
 #define TOKEN_BODY_MAX		65536
+#define NONCE_MAX		1023	/* longer is no nonce to send back */
 #define JTI_BYTES		16	/* 128 random bits */
 #define DEFAULT_SCOPES		"okta.devices.read"
 #define ASSERTION_TYPE \
@@ -32,7 +35,8 @@
 struct watch {
 	struct http_resp	*fwd;		/* the usual header reading */
 	long			 status;
-	char			 nonce[1024];	/* DPoP-Nonce */
+	char			 nonce[NONCE_MAX + 1];	/* DPoP-Nonce */
+	size_t			 nonce_len;	/* its length as sent */
 	char			 www[2048];	/* WWW-Authenticate */
 };
 
@@ -58,6 +62,7 @@ struct oauth {
 	struct http_resp resp;
 	struct watch	 tw, aw;	/* the token's and the API's answers */
 	struct buf	 body;
+	int		 body_big;	/* it passed TOKEN_BODY_MAX */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -117,7 +122,7 @@ oauth_new(const char *base)
 	size_t n;
 
 	if (env_first(id_vars, &o->client_id, &used) < 0 ||
-	    env_first(key_vars, &key, &o->key_var) < 0 ||
+	    env_first_flags(key_vars, &key, &o->key_var, ENV_LINES) < 0 ||
 	    env_first(kid_vars, &o->kid, &used) < 0 ||
 	    env_first(scope_vars, &o->scopes, &used) < 0)
 		exit(stats_exit(EXIT_CONFIG));
@@ -143,12 +148,16 @@ oauth_new(const char *base)
 		if (!isgraph((unsigned char)*p) && *p != ' ')
 			errx(EXIT_CONFIG, "OKTA_SCOPES: not a list of scopes");
 	}
+	/* The key's text is masked while it is parsed (a message about it
+	 * must not quote it), then wiped: only signatures leave. */
 	secret_remember(key);
 	n = strlen(key);
 	if (key_parse(key, n, 0, &o->key, err, sizeof(err)) == -1)
 		errx(EXIT_CONFIG, "%s: not a private key okta-fetch can use: "
 		    "found %s", o->key_var, err);
+	secret_forget(key);
 	secret_free(key);
+	env_wipe(o->key_var);
 	if (o->kid == NULL && o->key.kid != NULL) {
 		if (!plain(o->key.kid))
 			errx(EXIT_CONFIG, "%s: the JWK's kid has blanks, quotes "
@@ -218,7 +227,8 @@ proof(struct oauth *o, const char *method, const char *url, const char *ath,
 	if (jws_sign(&o->dpop, o->dpop_head.p, c.p, out) == -1)
 		errx(EXIT_TEMPFAIL, "cannot sign a DPoP proof");
 	buf_free(&c);
-	secret_remember(out->p + start);
+	/* One a request: only the newest few can be echoed. */
+	secret_remember_brief(out->p + start);
 }
 
 /* The client assertion: iss = sub = client id, aud = the token URL. */
@@ -258,20 +268,24 @@ assertion(struct oauth *o, struct buf *out)
 	remember(out);
 }
 
-/* Copy header value V (blanks trimmed) to OUT. */
-static void
+/* Copy header value V (blanks trimmed) to OUT; its whole length. */
+static size_t
 hdr_value(const char *v, size_t n, char *out, size_t outlen)
 {
+	size_t len;
+
 	while (n > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
 		n--;
 	}
 	while (n > 0 && strchr(" \t\r\n", v[n - 1]) != NULL)
 		n--;
+	len = n;
 	if (n >= outlen)
 		n = outlen - 1;
 	memcpy(out, v, n);
 	out[n] = '\0';
+	return len;
 }
 
 /* Headers: the DPoP-Nonce and WWW-Authenticate, then the usual reading. */
@@ -286,10 +300,11 @@ watch_cb(char *data, size_t size, size_t nitems, void *arg)
 
 		w->status = sp ? strtol(sp + 1, NULL, 10) : 0;
 		w->nonce[0] = w->www[0] = '\0';
-	} else if (n > 11 && strncasecmp(data, "dpop-nonce:", 11) == 0) {
-		hdr_value(data + 11, n - 11, w->nonce, sizeof(w->nonce));
-		secret_remember(w->nonce);
-	} else if (n > 17 && strncasecmp(data, "www-authenticate:", 17) == 0)
+		w->nonce_len = 0;
+	} else if (n > 11 && strncasecmp(data, "dpop-nonce:", 11) == 0)
+		w->nonce_len = hdr_value(data + 11, n - 11, w->nonce,
+		    sizeof(w->nonce));
+	else if (n > 17 && strncasecmp(data, "www-authenticate:", 17) == 0)
 		hdr_value(data + 17, n - 17, w->www, sizeof(w->www));
 	return http_header_cb(data, size, nitems, w->fwd);
 }
@@ -300,8 +315,10 @@ body_cb(char *p, size_t size, size_t n, void *arg)
 	struct oauth *o = arg;
 	size_t len = size * n;
 
-	if (o->body.len + len > TOKEN_BODY_MAX)
+	if (o->body.len + len > TOKEN_BODY_MAX) {
+		o->body_big = 1;
 		return 0;
+	}
 	buf_add(&o->body, p, len);
 	return len;
 }
@@ -424,6 +441,9 @@ take_token(struct oauth *o)
 	if (n == 0 || n != strlen(s) || !plain(s))
 		errx(EXIT_REFUSED, "token request: the access_token is empty "
 		    "or not printable: refused");
+	if (n < SECRET_MIN)
+		errx(EXIT_REFUSED, "token request: an access_token of %zu "
+		    "characters: too short to be one, refused", n);
 	secret_free(o->token);
 	o->token = s;
 	free(o->type);
@@ -444,8 +464,10 @@ take_token(struct oauth *o)
 		    d.t[i].start), d.s + d.t[i].start);
 		life = parse_num(num, 1, 86400 * 366, &e);
 		if (e != NULL)
-			errx(EXIT_REFUSED, "token request: expires_in %s: not "
-			    "a number of seconds", num);
+			errx(EXIT_REFUSED, "token request: expires_in %s: %s: "
+			    "a token lives 1 s to 366 days", num,
+			    strcmp(e, "invalid") == 0 ? "not a whole number of "
+			    "seconds" : e);
 	}
 	free(o->granted);
 	o->granted = NULL;
@@ -533,6 +555,33 @@ token_wait(struct oauth *o, const char *why, int attempt)
 	    o->retries);
 }
 
+/* A token answer or a header too large to read: said, not curl's
+ * "Failure writing output to destination". */
+static void
+token_too_large(struct oauth *o)
+{
+	if (o->body_big)
+		errx(EXIT_REFUSED, "token request: the answer is larger than "
+		    "%d KiB: not Okta's token endpoint", TOKEN_BODY_MAX / 1024);
+	if (o->resp.header_too_long)
+		errx(EXIT_REFUSED, "token request: a response header line of "
+		    "%zu bytes or more (more than %d KiB): not Okta's token "
+		    "endpoint", o->resp.header_too_long, HTTP_HEADER_MAX / 1024);
+	if (o->resp.too_many_headers)
+		errx(EXIT_REFUSED, "token request: more than 1000 response "
+		    "headers: not Okta's token endpoint");
+}
+
+/* A nonce is sent back whole or not at all: never cut to fit. */
+static void
+nonce_fits(const struct watch *w, const char *where)
+{
+	if (w->nonce_len > NONCE_MAX)
+		errx(EXIT_REFUSED, "%s: a DPoP-Nonce of %zu bytes, more than "
+		    "%d: refused (no nonce is that long; a cut one would be "
+		    "refused again)", where, w->nonce_len, NONCE_MAX);
+}
+
 /* One POST to the token endpoint, on the shared connection. */
 static CURLcode
 token_post(struct oauth *o, const struct buf *form, const char *dpop_hdr)
@@ -548,6 +597,7 @@ token_post(struct oauth *o, const struct buf *form, const char *dpop_hdr)
 		errx(EXIT_TEMPFAIL, "curl_slist_append: out of memory");
 	http_resp_reset(&o->resp);
 	o->body.len = 0;
+	o->body_big = 0;
 	o->errbuf[0] = '\0';
 	o->tw.status = 0;
 	curl_easy_setopt(o->c, CURLOPT_HTTPHEADER, h);
@@ -606,6 +656,7 @@ mint(struct oauth *o)
 		buf_addc(&form, '\0');
 		form.len--;
 		rc = token_post(o, &form, hdr.p);
+		token_too_large(o);
 		if (rc != CURLE_OK) {
 			snprintf(why, sizeof(why), "%s", http_errstr(rc,
 			    o->errbuf));
@@ -624,6 +675,7 @@ mint(struct oauth *o)
 		if ((o->tw.status == 400 || o->tw.status == 401) &&
 		    strcmp(err, "use_dpop_nonce") == 0 && o->tw.nonce[0] &&
 		    !nonced) {
+			nonce_fits(&o->tw, "token request");
 			nonced = 1;
 			free(o->as_nonce);
 			o->as_nonce = xstrdup(o->tw.nonce);
@@ -667,11 +719,6 @@ oauth_headers(struct oauth *o, const char *method, const char *url)
 	if ((l = curl_slist_append(l, p.p)) == NULL)
 		errx(EXIT_TEMPFAIL, "curl_slist_append: out of memory");
 	buf_wipe(&p);
-	/* The newest secrets are kept, and a proof a request soon pushes
-	 * out the older ones: the token and nonces are put back. */
-	secret_remember(o->token);
-	secret_remember(o->as_nonce);
-	secret_remember(o->rs_nonce);
 	return l;
 }
 
@@ -694,6 +741,7 @@ oauth_again(struct oauth *o, long status)
 	www_param(o->aw.www, "error", e, sizeof(e));
 	if (o->aw.nonce[0] != '\0' && !o->nonce_tried &&
 	    (strcmp(e, "use_dpop_nonce") == 0 || status == 401)) {
+		nonce_fits(&o->aw, "API");
 		o->nonce_tried = 1;
 		free(o->rs_nonce);
 		o->rs_nonce = xstrdup(o->aw.nonce);

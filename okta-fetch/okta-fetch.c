@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "net.h"
 #include "oauth.h"
 #include "roster.h"
@@ -79,6 +80,19 @@ static const char help_text[] =
 enum { OPT_SINCE = OPT_OWN, OPT_STATE, OPT_COMMIT, OPT_CHECK, OPT_STATS,
     OPT_FULL, OPT_FULL_EVERY };
 
+/*
+ * The after cursors of a run, as SHA-256 digests in an open-addressing
+ * table: 32 bytes each whatever a cursor's length (a server may send
+ * 60 KB ones), found in constant time.  Two cursors taken for one
+ * would stop the listing (a loop, exit 69), never skip a page; with
+ * n cursors the odds are about n^2 / 2^257: none in practice.
+ */
+struct cursors {
+	unsigned char	(*h)[32];
+	unsigned char	*used;		/* 0 free, 1 taken, 2 forgotten */
+	size_t		 cap, n, dead, last;	/* last: the slot added last */
+};
+
 struct fetch {
 	/* configuration */
 	char		*base;		/* without trailing slashes */
@@ -108,8 +122,7 @@ struct fetch {
 	struct buf	 errbody;
 
 	/* the run */
-	char		**cursors;
-	size_t		 ncursors;
+	struct cursors	 seen;		/* every after cursor followed */
 	unsigned long	 devices, pages, retries;
 	double		 seconds;	/* for --stats, kept current */
 	int64_t		 mark;		/* largest lastUpdated printed */
@@ -366,6 +379,66 @@ cursor_of(const char *url, char **out)
 	return 1;
 }
 
+static size_t
+cursor_slot(const struct cursors *cs, const unsigned char h[32], int *found)
+{
+	size_t i;
+
+	memcpy(&i, h, sizeof(i));
+	for (i &= cs->cap - 1;; i = (i + 1) & (cs->cap - 1)) {
+		if (cs->used[i] == 0 || (cs->used[i] == 1 &&
+		    memcmp(cs->h[i], h, 32) == 0)) {
+			*found = cs->used[i] == 1;
+			return i;
+		}
+	}
+}
+
+/* Add digest H; 0 when it was there already. */
+static int
+cursor_add(struct cursors *cs, const unsigned char h[32])
+{
+	size_t i;
+	int found;
+
+	/* At most half full, forgotten slots counted: a free one ends
+	 * every probe. */
+	if ((cs->n + cs->dead + 1) * 2 > cs->cap) {
+		struct cursors old = *cs;
+
+		cs->cap = old.cap ? old.cap * 2 : 64;
+		cs->h = xcalloc(cs->cap, 32);
+		cs->used = xcalloc(cs->cap, 1);
+		cs->n = cs->dead = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.used[i] == 1) {
+				size_t j = cursor_slot(cs, old.h[i], &found);
+
+				memcpy(cs->h[j], old.h[i], 32);
+				cs->used[j] = 1;
+				cs->n++;
+			}
+		free(old.h);
+		free(old.used);
+	}
+	i = cursor_slot(cs, h, &found);
+	if (found)
+		return 0;
+	memcpy(cs->h[i], h, 32);
+	cs->used[i] = 1;
+	cs->n++;
+	cs->last = i;
+	return 1;
+}
+
+static void
+cursors_free(struct cursors *cs)
+{
+	free(cs->h);
+	free(cs->used);
+	memset(cs, 0, sizeof(*cs));
+}
+
 /*
  * A next link must carry an after cursor never seen before in this run:
  * NULL when it does (and it is remembered), else why not.  A link without
@@ -374,8 +447,8 @@ cursor_of(const char *url, char **out)
 static const char *
 cursor_check(struct fetch *f, const char *url)
 {
+	unsigned char h[32];
 	char *c;
-	size_t i;
 
 	switch (cursor_of(url, &c)) {
 	case 0:
@@ -384,23 +457,24 @@ cursor_check(struct fetch *f, const char *url)
 	case -1:
 		return "the next link has two after cursors";
 	}
-	for (i = 0; i < f->ncursors; i++)
-		if (strcmp(f->cursors[i], c) == 0) {
-			free(c);
-			return "the next link repeats a cursor already seen; "
-			    "stopping a loop";
-		}
-	f->cursors = xrealloc(f->cursors, (f->ncursors + 1) * sizeof(char *));
-	f->cursors[f->ncursors++] = c;
+	sha256(c, strlen(c), h);
+	free(c);
+	if (!cursor_add(&f->seen, h))
+		return "the next link repeats a cursor already seen; "
+		    "stopping a loop";
 	return NULL;
 }
 
-/* Forget the cursor seen last: its page is to be fetched again. */
+/* Forget the cursor seen last: its page is to be fetched again.  A
+ * forgotten slot stays in the probe chains (marked 2), never reused. */
 static void
 cursor_forget(struct fetch *f)
 {
-	if (f->ncursors > 0)
-		free(f->cursors[--f->ncursors]);
+	if (f->seen.n > 0 && f->seen.used[f->seen.last] == 1) {
+		f->seen.used[f->seen.last] = 2;
+		f->seen.n--;
+		f->seen.dead++;
+	}
 }
 
 /* An Okta error body in a few words: "E0000011: Invalid token provided". */
@@ -833,6 +907,7 @@ configure(struct fetch *f, const char *url_opt)
 		return;
 	}
 	f->token = api ? api : oauth;
+	secret_check(api ? api_used : "OKTA_ACCESS_TOKEN", f->token);
 	secret_remember(f->token);	/* before anything can print it */
 	f->scheme = api ? "SSWS" : "Bearer";
 	/* A header line with a newline in it would smuggle headers. */
@@ -952,6 +1027,8 @@ main(int argc, char *argv[])
 	static const char *const expands[] = { "user", "userSummary", NULL };
 	int c, attempt = 0, full_opt = 0, full_every_set = 0;
 
+	stdfds_open();		/* before anything is opened */
+	secret_nodump();
 	setprogname(argv);
 	usage_synopsis = usage_text;
 	memset(&f, 0, sizeof(f));
@@ -1211,9 +1288,7 @@ done:
 	origin_free(&f.origin);
 	buf_free(&f.errbody);
 	http_resp_free(&f.resp);
-	for (size_t i = 0; i < f.ncursors; i++)
-		free(f.cursors[i]);
-	free(f.cursors);
+	cursors_free(&f.seen);
 	if (fshut(stdout, "stdout") == -1)
 		c = EXIT_TEMPFAIL;
 	tick(&f);

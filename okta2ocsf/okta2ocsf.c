@@ -9,6 +9,8 @@
  * buffer, so a device costs little more than reading it once.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1137,9 +1139,10 @@ main(int argc, char *argv[])
 	static const char *const units[] = { "ms", "s", NULL };
 	struct lreader lr;
 	const char *e, *sde, *stats = NULL;
-	int c, failed = 0, i, unit = -1;
+	int c, failed = 0, i, unit = -1, rejects_err = 0, fd;
 	int64_t t0 = mono_ms();
 
+	stdfds_open();		/* before anything is opened */
 	setprogname(argv);
 	usage_synopsis = synopsis;
 	while ((c = getopt_long(argc, argv, "hqr:T:t:u:vV", longopts, NULL)) !=
@@ -1192,9 +1195,15 @@ main(int argc, char *argv[])
 			errx(EXIT_CONFIG, "SOURCE_DATE_EPOCH=%s: %s (seconds "
 			    "since the epoch)", sde, e);
 	}
-	if (rejects_name != NULL &&
-	    (rejects = fopen(rejects_name, "w")) == NULL)
-		err(EXIT_CONFIG, "%s", rejects_name);
+	if (rejects_name != NULL) {
+		/* 0600 like FAILED: the devices' owners and serials. */
+		if ((fd = open_output(rejects_name, O_CREAT | O_TRUNC)) == -1 &&
+		    errno == ENXIO)
+			errx(EXIT_CONFIG, "%s: a FIFO with no reader: REJECTS "
+			    "must be read as it is written", rejects_name);
+		if (fd == -1 || (rejects = fdopen(fd, "w")) == NULL)
+			err(EXIT_CONFIG, "%s", rejects_name);
+	}
 
 	buf_grow(&out, OUT_FLUSH * 2);
 
@@ -1211,9 +1220,18 @@ main(int argc, char *argv[])
 			continue;
 		}
 		if (convert(&lr) == -1) {
-			warn("%s:%lu", lr.name, lr.lineno + 1);
-			n_rejected++;
-			n_devices++;
+			/* The rest of that input is unknown: no device is
+			 * counted for it, and the run must be done again. */
+			if (errno == EISDIR) {
+				warn("%s", lr.name);
+				if (!failed)
+					failed = 1;
+			} else {
+				warn("%s: read error after line %lu: the rest "
+				    "of it is not converted", lr.name,
+				    lr.lineno);
+				failed = EXIT_TEMPFAIL;
+			}
 		}
 		lreader_close(&lr);
 	}
@@ -1225,14 +1243,17 @@ main(int argc, char *argv[])
 
 	if (fshut(stdout, "stdout") == -1)
 		failed = EXIT_TEMPFAIL;
-	if (rejects != NULL && fshut(rejects, rejects_name) == -1)
+	if (rejects != NULL && fshut(rejects, rejects_name) == -1) {
 		failed = EXIT_TEMPFAIL;
+		rejects_err = 1;
+	}
 	seconds = (mono_ms() - t0) / 1000.0;
 	if (n_rejected > 0 || verbosity > 1)
 		info("%lu device%s read, %lu record%s written, %lu rejected%s%s",
 		    n_devices, n_devices == 1 ? "" : "s", n_out,
 		    n_out == 1 ? "" : "s", n_rejected,
-		    rejects_name && n_rejected ? ", saved to " : "",
+		    rejects_name && n_rejected ? rejects_err ?
+		    ", NOT saved: write error on " : ", saved to " : "",
 		    rejects_name && n_rejected ? rejects_name : "");
 	debug("%.3f s", seconds);
 	if (failed)

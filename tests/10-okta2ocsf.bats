@@ -888,3 +888,70 @@ stats_value() {
 	done
 	[[ $output == *$'\n'"  SOURCE_DATE_EPOCH "* ]] || { echo "SOURCE_DATE_EPOCH not in --help" >&2; false; }
 }
+
+# ---- issue 20: descriptors, REJECTS, read errors ---------------------------------
+
+@test "stdout closed at start: the records go nowhere, REJECTS holds the rejected device only" {
+	local in=$BATS_TEST_TMPDIR/in rej=$BATS_TEST_TMPDIR/rej
+	printf '%s\n' '{"id":"guo1","status":"ACTIVE"}' '{"status":"ACTIVE"}' \
+		'{"id":"guo2","status":"ACTIVE"}' >"$in"
+	run bash -c '"$1" -q -t "$2" -r "$3" "$4" >&-' _ "$OKTA2OCSF" "$T" "$rej" "$in"
+	[ "$status" -eq 1 ] || { echo "exit $status: $output" >&2; return 1; }
+	[ "$(cat "$rej")" = '{"status":"ACTIVE"}' ] || { echo "REJECTS: $(cut -c1-300 "$rej")" >&2; return 1; }
+	[ "$(stat -c %a "$rej")" = 600 ] || { echo "REJECTS mode $(stat -c %a "$rej")" >&2; return 1; }
+}
+
+@test "-r REJECTS: created 0600; a FIFO with no reader 78 at once; /dev/stdout works" {
+	local in=$BATS_TEST_TMPDIR/in rej=$BATS_TEST_TMPDIR/rej
+	printf '%s\n' '{"status":"ACTIVE"}' >"$in"
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r "$rej" "$in"
+	[ "$status" -eq 1 ]
+	[ "$(stat -c %a "$rej")" = 600 ]
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 10 "$OKTA2OCSF" -q -t "$T" -r "$BATS_TEST_TMPDIR/fifo" "$in"
+	[ "$status" -eq 78 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[[ $stderr == "okta2ocsf: $BATS_TEST_TMPDIR/fifo: a FIFO with no reader"* ]] || { echo "$stderr" >&2; return 1; }
+	run --separate-stderr "$OKTA2OCSF" -q -t "$T" -r /dev/stdout "$in"
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"status":"ACTIVE"}' ] || { echo "stdout: $output" >&2; return 1; }
+}
+
+@test "a REJECTS write error: exit 75, and the summary does not say 'saved to'" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	printf '%s\n' '{"status":"ACTIVE"}' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" -r /dev/full "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 75 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[[ $stderr == *"/dev/full: write error"* ]] || { echo "$stderr" >&2; return 1; }
+	[[ $stderr != *"saved to"* ]] || { echo "$stderr" >&2; return 1; }
+	[[ $stderr == *"NOT saved: write error on /dev/full"* ]] || { echo "$stderr" >&2; return 1; }
+}
+
+@test "a read error mid-input (EIO from a pty whose other end closed): 75, the input named, no phantom device" {
+	run --separate-stderr python3 - "$OKTA2OCSF" "$T" "$BATS_TEST_TMPDIR/st" <<-'EOF'
+		import os, pty, subprocess, sys, time, tty
+		m, s = pty.openpty()
+		tty.setraw(s)
+		p = subprocess.Popen([sys.argv[1], "-t", sys.argv[2], "--stats", sys.argv[3]],
+		                     stdin=s, stdout=subprocess.PIPE)
+		os.close(s)
+		os.write(m, b'{"id":"guo1","status":"ACTIVE"}\n')
+		time.sleep(1)
+		os.close(m)	# the slave's reads now fail with EIO
+		out = p.stdout.read()
+		sys.exit(p.wait() if out.count(b"\n") == 1 else 99)
+	EOF
+	[ "$status" -eq 75 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[[ $stderr == *"okta2ocsf: stdin: read error after line 1"* ]] || { echo "$stderr" >&2; return 1; }
+	grep -q '"devices":1,"records":1,"rejected":0,' "$BATS_TEST_TMPDIR/st" ||
+		{ echo "stats: $(cat "$BATS_TEST_TMPDIR/st")" >&2; return 1; }
+}
+
+@test "a directory as input: named and skipped, like a missing file, no phantom device" {
+	printf '%s\n' '{"id":"guo1","status":"ACTIVE"}' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$OKTA2OCSF" -t "$T" --stats "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[[ $stderr == *"okta2ocsf: $BATS_TEST_TMPDIR: Is a directory"* ]] || { echo "$stderr" >&2; return 1; }
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	grep -q '"devices":1,"records":1,"rejected":0,' "$BATS_TEST_TMPDIR/st" ||
+		{ echo "stats: $(cat "$BATS_TEST_TMPDIR/st")" >&2; return 1; }
+}

@@ -616,20 +616,27 @@ sys.exit(1 if errs else 0)' "$OKTA_LOG" "$delay" "$t0" "$t1"
 	expect_reqs "400 1 + - - SSWS limit=200&search=bogus ((("
 }
 
-@test "next link to another port: exit 69, page 1 printed, nothing sent to the other port" {
+# cross_origin PAGE: the next link of page PAGE (of 100 devices each)
+# points at another port, where a second stand-in logs whatever it gets:
+# exit 69, PAGE pages printed, nothing sent to the other port.
+cross_origin() {
 	local port
 	start_server OTHER okta.py --generate 250 --log "$BATS_TEST_TMPDIR/other.log" --verbose
 	port=${OTHER_URL##*:}
-	okta --generate 250 --fault crossorigin@1 --other-port "$port" --verbose
+	okta --generate 250 --fault "crossorigin@$1" --other-port "$port" --verbose
 	fetch -u "$OKTA_URL" -l 100 --max-retries 2
 	expect_status 69
-	expect_devices 100
+	expect_devices $(($1 * 100))
 	stderr_prefixed
-	stderr_has 'next'
-	expect_reqs "200 1 + - - SSWS limit=100"
+	stderr_has "^okta-fetch: page $1: the next link points outside"
+	expect_reqs "$(for _ in $(seq "$1"); do echo "200 1 + - - SSWS limit=100"; done)"
 	expect_reqs "" "$BATS_TEST_TMPDIR/other.log"
 	[ ! -s "$BATS_TEST_TMPDIR/OTHER.err" ] || flunk "the other port saw: $(cat "$BATS_TEST_TMPDIR/OTHER.err")"
 	expect_no_stray OKTA
+}
+
+@test "next link to another port: exit 69, page 1 printed, nothing sent to the other port" {
+	cross_origin 1
 }
 
 @test "next link to another host or another scheme: exit 69, page 1 printed, one request" {
@@ -1319,4 +1326,120 @@ assert s["seconds"] > 0, s' "$st"
 	[[ ${stderr_lines[0]} == "okta-fetch: unexpected argument: stray" ]] ||
 		flunk "the first line does not name the stray argument"
 	stderr_has '^usage: okta-fetch'
+}
+
+# ---- issue 20: secrets, files, descriptors, memory ------------------------------
+
+@test "a token of 7 characters: 78, too short to be masked without shredding messages" {
+	okta --generate 5 --token abcdefg
+	fetch_env OKTA_API_TOKEN=abcdefg "$OKTA_FETCH" -u "$OKTA_URL"
+	expect_status 78
+	stderr_has '^okta-fetch: OKTA_API_TOKEN: 7 characters: too short'
+	expect_reqs ""
+	printf 'abcdefg\n' >"$BATS_TEST_TMPDIR/tok"
+	fetch_env -u OKTA_API_TOKEN OKTA_ACCESS_TOKEN_FILE="$BATS_TEST_TMPDIR/tok" "$OKTA_FETCH" -u "$OKTA_URL"
+	expect_status 78
+	stderr_has 'OKTA_ACCESS_TOKEN: 7 characters'
+	fetch_env OKTA_API_TOKEN=abcdefgh "$OKTA_FETCH" -u "$OKTA_URL" -q
+	expect_status 77
+}
+
+@test "a token file with a byte-order mark, an SSWS or Bearer prefix, a second line: 78 saying what to remove" {
+	local tf=$BATS_TEST_TMPDIR/tok
+	okta --generate 5 --token test-token-1234
+	printf '\357\273\277test-token-1234\n' >"$tf"
+	fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE="$tf" "$OKTA_FETCH" -u "$OKTA_URL"
+	expect_status 78
+	stderr_has "^okta-fetch: OKTA_API_TOKEN_FILE: $tf begins with a UTF-8 byte-order mark"
+	for pre in 'SSWS ' 'Bearer ' 'bearer '; do
+		printf '%stest-token-1234\n' "$pre" >"$tf"
+		fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE="$tf" "$OKTA_FETCH" -u "$OKTA_URL"
+		expect_status 78
+		stderr_has "OKTA_API_TOKEN_FILE: $tf begins with an Authorization scheme .*remove it"
+	done
+	printf 'test-token-1234\nother-token\n' >"$tf"
+	fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE="$tf" "$OKTA_FETCH" -u "$OKTA_URL"
+	expect_status 78
+	stderr_has "OKTA_API_TOKEN_FILE: $tf has more than one line.*remove the other lines"
+	expect_reqs ""
+	[[ $stderr != *test-token-1234* && $stderr != *other-token* ]] || flunk "the token shows"
+	# A trailing newline, LF or CRLF, and trailing blank lines are fine.
+	printf 'test-token-1234\r\n\r\n' >"$tf"
+	fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE="$tf" "$OKTA_FETCH" -u "$OKTA_URL" -q
+	expect_status 0
+	expect_devices 5
+}
+
+@test "a token file that is a FIFO, a directory or a device: 78 at once, naming it" {
+	local f=$BATS_TEST_TMPDIR/tok.fifo
+	mkfifo "$f"
+	fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE="$f" "$OKTA_FETCH" -u http://127.0.0.1:9
+	expect_status 78
+	stderr_has "^okta-fetch: OKTA_API_TOKEN_FILE: $f is a FIFO: a secret is read from a regular file only"
+	fetch_env -u OKTA_API_TOKEN OKTA_API_TOKEN_FILE=/dev/zero "$OKTA_FETCH" -u http://127.0.0.1:9
+	expect_status 78
+	stderr_has "/dev/zero is a character device"
+	fetch_env -u OKTA_API_TOKEN OKTA_BASE_URL_FILE="$BATS_TEST_TMPDIR" "$OKTA_FETCH"
+	expect_status 78
+	stderr_has "OKTA_BASE_URL_FILE: $BATS_TEST_TMPDIR is a directory"
+}
+
+@test "stdout or stderr closed at start: /dev/null takes it, nothing goes astray" {
+	okta --generate 250
+	run bash -c '"$1" -u "$2" -l 100 --stats "$3" >&-' _ "$OKTA_FETCH" "$OKTA_URL" "$BATS_TEST_TMPDIR/st"
+	expect_status 0
+	grep -q '"devices":250,' "$BATS_TEST_TMPDIR/st" || flunk "stats: $(cat "$BATS_TEST_TMPDIR/st")"
+	: >"$OKTA_LOG"
+	run bash -c '"$1" -u "$2" -l 100 -vv --stats "$3" 2>&-' _ "$OKTA_FETCH" "$OKTA_URL" "$BATS_TEST_TMPDIR/st"
+	expect_status 0
+	[ "$output" = "$(head -n 250 "$ALL")" ] || flunk "stdout is not the 250 devices"
+	expect_reqs "200 1 + - - SSWS limit=100
+200 1 + - - SSWS limit=100
+200 1 + - - SSWS limit=100"
+}
+
+@test "memory: 2,000 pages of unique 60 KB cursors, peak RSS under 32 MB" {
+	local rss
+	okta --generate 2000 --cursor-pad 61440
+	run --separate-stderr python3 - "$OKTA_FETCH" "$OKTA_URL" <<-'EOF'
+		import resource, subprocess, sys
+		p = subprocess.run([sys.argv[1], "-u", sys.argv[2], "-l", "1", "-q"],
+		                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+		n = p.stdout.count(b"\n")
+		rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+		print(p.returncode, n, rss)
+		sys.stderr.write(p.stderr.decode(errors="replace"))
+	EOF
+	read -r rc n rss <<<"$output"
+	echo "# okta-fetch peak RSS over 2000 pages of 60 KB cursors: $rss KiB" >&3
+	[ "$rc" -eq 0 ] || flunk "okta-fetch exited $rc: $stderr"
+	[ "$n" -eq 2000 ] || flunk "$n devices, 2000 expected"
+	# valgrind and AddressSanitizer (make check-sanitize sets
+	# ASAN_OPTIONS) have memory of their own: the bound is for the program
+	if [ -n "${VALGRIND:-}" ] || [ -n "${ASAN_OPTIONS:-}" ]; then
+		echo "# RSS bound not checked under valgrind or a sanitizer" >&3
+		return 0
+	fi
+	[ "$rss" -lt 32768 ] || flunk "peak RSS $rss KiB, 32 MB allowed"
+}
+
+@test "a bad next link on page 2, not page 1: exit 69, the other host never gets the token" {
+	cross_origin 2
+}
+
+@test "a cross-origin next link with a password and the token in it: both masked in the message" {
+	local port tok=00aBcD-SeCrEtTok_xyz
+	start_server OTHER okta.py --generate 250 --log "$BATS_TEST_TMPDIR/other.log" --verbose
+	port=${OTHER_URL##*:}
+	okta --generate 250 --token "$tok" --fault "crosscreds@*" --other-port "$port"
+	for v in -q '' -vv; do
+		# shellcheck disable=SC2086
+		fetch_env OKTA_API_TOKEN=$tok "$OKTA_FETCH" -u "$OKTA_URL" -l 100 $v
+		expect_status 69
+		stderr_has 'next link points outside.*http://\[redacted\]@127\.0\.0\.1'
+		stderr_has 'token=\[redacted\]'
+		[[ $stderr != *pA55w0rd* && $stderr != *SeCrEt* ]] ||
+			flunk "the password or the token shows at '$v': $stderr"
+	done
+	expect_reqs "" "$BATS_TEST_TMPDIR/other.log"
 }

@@ -476,3 +476,122 @@ format_case() {
 	run no_secrets "$BATS_TEST_TMPDIR/stderr"
 	[ "$status" -eq 0 ] || flunk "$output"
 }
+
+# no_secret_forms FILE: no token or assertion the stand-in logged is in
+# FILE as it is, percent-encoded (either case) or in base64 (either
+# alphabet, any alignment: 16 characters from the middle of each form).
+no_secret_forms() {
+	python3 - "$OAUTH_LOG" "$1" <<-'EOF2'
+		import base64, json, re, sys, urllib.parse
+		text = open(sys.argv[2], errors="replace").read()
+		found = 0
+		for r in map(json.loads, open(sys.argv[1])):
+		    v = r.get("token") if r.get("event") == "token" else \
+		        r.get("jwt") if r.get("event") == "assertion" else None
+		    if not v:
+		        continue
+		    found += 1
+		    q = urllib.parse.quote(v, safe="")
+		    forms = [v, q, re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), q)]
+		    for pre in (b"", b"user:", b"u:"):
+		        for enc in (base64.b64encode, base64.urlsafe_b64encode):
+		            forms.append(enc(pre + v.encode()).decode()[8:-4])
+		    for f in forms:
+		        for i in range(0, max(1, len(f) - 16), 8):
+		            if f[i:i + 16] in text:
+		                sys.exit("%s holds a form of a secret: %s" % (sys.argv[2], f[i:i + 16]))
+		if found == 0:
+		    sys.exit("no token or assertion logged: nothing searched")
+	EOF2
+}
+
+# flood_case KEY FAULT WORDS: at -q, -v, -vvv, --check and --check -vvv,
+# the stand-in's FAULT (70 nonces on an answer that echoes a secret in
+# every form) is a 77 whose message has WORDS and [redacted], and no form
+# of any token or assertion.
+flood_case() {
+	local opts
+	for opts in -q -v -vvv --check '--check -vvv'; do
+		stop_servers
+		rm -f "$OAUTH_LOG"
+		okta_app --oauth-key "$KEYS/$1" --oauth-fault "$2"
+		# shellcheck disable=SC2086
+		OKTA_PRIVATE_KEY_FILE=$KEYS/$1 fetch $opts
+		expect_status 77
+		expect_stderr "$3"
+		expect_stderr "[redacted]"
+		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/stderr"
+		run no_secret_forms "$BATS_TEST_TMPDIR/stderr"
+		[ "$status" -eq 0 ] || flunk "$opts: $output"
+	done
+}
+
+@test "a 403 with 70 distinct nonces echoing the token (plain, encoded, base64): masked at -q, --check, -vvv" {
+	flood_case ec256-pkcs8.pem nonces@1 "lacks a scope"
+}
+
+@test "a token-endpoint 401 with 70 nonces echoing the assertion: masked at -q, --check, -vvv" {
+	flood_case rsa-pkcs8.pem tnonces@1 "invalid_client: Assertion [redacted]"
+}
+
+@test "OKTA_PRIVATE_KEY_FILE a FIFO or a directory: 78 at once, naming it, never a blocking open" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem"
+	mkfifo "$BATS_TEST_TMPDIR/key.fifo"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR/key.fifo run --separate-stderr \
+		timeout 10 "$OKTA_FETCH" -q
+	expect_status 78
+	expect_stderr "OKTA_PRIVATE_KEY_FILE: $BATS_TEST_TMPDIR/key.fifo is a FIFO"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR fetch -q
+	expect_status 78
+	expect_stderr "is a directory"
+}
+
+@test "a key file with a byte-order mark: 78 saying so; a PEM of many lines is fine" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem"
+	{ printf '\357\273\277'; cat "$KEYS/ec256-pkcs8.pem"; } >"$BATS_TEST_TMPDIR/bom.pem"
+	OKTA_PRIVATE_KEY_FILE=$BATS_TEST_TMPDIR/bom.pem fetch -q
+	expect_status 78
+	expect_stderr "bom.pem begins with a UTF-8 byte-order mark"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 0
+}
+
+@test "core dumps off: RLIMIT_CORE 0 while okta-fetch waits on a stalled token endpoint" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --latency 20000
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem no_core_dumps "$OKTA_FETCH" -q
+}
+
+@test "token answers that cannot be used say what is wrong: expires_in 0, 70 KB, a nonce of 2,000 bytes" {
+	okta_app --oauth-key "$KEYS/ec256-pkcs8.pem" --oauth-fault texp0@1 --oauth-fault tbig@2 \
+		--oauth-fault tlongnonce@3
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "expires_in 0: too small: a token lives 1 s to 366 days"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "token request: the answer is larger than 64 KiB"
+	[[ $stderr != *"Failure writing"* ]] || flunk "curl's words: $stderr"
+	OKTA_PRIVATE_KEY_FILE=$KEYS/ec256-pkcs8.pem fetch -q
+	expect_status 69
+	expect_stderr "token request: a DPoP-Nonce of 2000 bytes, more than 1023: refused"
+	# the nonce was not sent back cut short: one token request a run
+	[ "$(count proof where=token)" -eq 3 ] ||
+		flunk "a proof with a cut nonce was sent: $(count proof where=token) token proofs"
+}
+
+@test "a key given in OKTA_PRIVATE_KEY itself is wiped from the process's environment once parsed" {
+	local pid i d env=
+	okta_app --oauth-key "jwk-ec256-kid=$KEYS/ec256.jwk" --latency 20000
+	d=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["d"])' "$KEYS/ec256.jwk")
+	OKTA_PRIVATE_KEY=$(cat "$KEYS/ec256.jwk") "$OKTA_FETCH" -q >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || true
+		[[ -n $env && $env != *"$d"* ]] && break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[[ -n $env ]] || flunk "no environment read"
+	[[ $env != *"$d"* ]] || flunk "the key's d is still in /proc/PID/environ"
+}

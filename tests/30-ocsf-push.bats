@@ -1241,7 +1241,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 keys = ["lines", "accepted", "batches", "retries", "rejected", "failed",
         "batches_confirmed", "batches_ingest_failed", "batches_unconfirmed",
-        "seconds", "exit_status"]
+        "lost", "seconds", "exit_status"]
 assert list(d) == keys, list(d)
 # batches: 4 of the input, then the halves 4,5 and 6 and then 4 alone, 5
 assert (d["lines"], d["accepted"], d["rejected"], d["failed"],
@@ -1554,4 +1554,94 @@ inner = seq[seq.index("P"):seq.rindex("P") + 1]
 assert "g" in inner, seq
 assert "gg" not in inner, seq
 EOF2
+
+# ---- issue 20 ----------------------------------------------------------
+
+@test "ocsf-push: -P 2, a batch that fails after another batch's 401: in FAILED, not lost" {
+	# batch 1 is refused at once; batch 2, in flight, fails 2 s later
+	intake --fault 401@1 --fault hang503@2 --hang-seconds 2
+	gen 10 >"$T/in"
+	push -P 2 -b 5 --stats "$T/st" <"$T/in"
+	assert_status 77
+	[ "$(nreqs)" -eq 2 ] || fail "requests: $(reqs status)"
+	[ "$(recorded | wc -l)" -eq 0 ]
+	assert_union "$T/in"
+	[ "$(wc -l <"$T/failed")" -eq 10 ] || fail "FAILED has $(wc -l <"$T/failed") lines"
+	grep -q '"failed":10,"lost":0,' "$T/st" || fail "stats: $(cat "$T/st")"
+}
+
+@test "ocsf-push --stats lost: 0 when every line is accounted for, the unsaved lines when FAILED fails" {
+	intake --refuse '"n":4,'
+	gen 10 >"$T/in"
+	push -b 3 --stats "$T/st" <"$T/in"
+	assert_status 1
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["lost"] == 0 and d["lines"] == d["accepted"] + d["failed"], d' "$T/st"
+	stop_servers
+	rm -rf "$REC"
+	intake --fault 401@1
+	push -b 2 -f /dev/full --stats "$T/st" <"$T/in"
+	assert_status 77
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["lines"], d["accepted"], d["failed"], d["lost"]) == (10, 0, 10, 10), d' "$T/st"
+}
+
+@test "ocsf-push -f FILE with stderr closed: FAILED holds the failed lines only, no diagnostic" {
+	intake --fault 401@1
+	gen 10 >"$T/in"
+	status=0
+	timeout 60 "$OCSF_PUSH" -vvv -b 5 -f "$T/F" "$T/in" 2>&- || status=$?
+	assert_status 77
+	cmp -s "$T/in" "$T/F" || fail "FAILED is not the input:" "$(head -c 600 "$T/F")"
+	[ "$(stat -c %a "$T/F")" = 600 ] || fail "FAILED mode $(stat -c %a "$T/F")"
+}
+
+@test "ocsf-push -f a FIFO with no reader: 78 at once; -f /dev/stdout and a FIFO being read work" {
+	intake --fault 401@1
+	gen 4 >"$T/in"
+	mkfifo "$T/fifo"
+	push -f "$T/fifo" "$T/in"
+	assert_status 78
+	assert_err "^ocsf-push: $T/fifo: a FIFO with no reader"
+	# a reader that says when it has the FIFO open (then none is needed)
+	python3 -c 'import sys
+f = open(sys.argv[1], "rb")
+open(sys.argv[2], "w").close()
+open(sys.argv[3], "wb").write(f.read())' "$T/fifo" "$T/open" "$T/fromfifo" &
+	local i reader=$!
+	for i in $(seq 100); do [ -e "$T/open" ] && break; sleep 0.1; done
+	push -f "$T/fifo" "$T/in"
+	wait "$reader"
+	assert_status 77
+	cmp -s "$T/in" "$T/fromfifo" || fail "the FIFO's reader got: $(cat "$T/fromfifo")"
+	stop_servers
+	intake --fault 401@1
+	push -f /dev/stdout "$T/in"
+	assert_status 77
+	cmp -s "$T/in" "$T/failed" || fail "stdout got: $(cat "$T/failed")"
+}
+
+@test "ocsf-push: SEKOIA_API_KEY of 7 characters, or its file a FIFO, or with a Bearer prefix: 78" {
+	gen 2 >"$T/in"
+	export SEKOIA_BASE_URL=http://127.0.0.1:9
+	SEKOIA_API_KEY=abcdefg push "$T/in"
+	assert_status 78
+	assert_err "^ocsf-push: SEKOIA_API_KEY: 7 characters: too short"
+	mkfifo "$T/key"
+	SEKOIA_API_KEY= SEKOIA_API_KEY_FILE=$T/key push "$T/in"
+	assert_status 78
+	assert_err "SEKOIA_API_KEY_FILE: $T/key is a FIFO"
+	rm "$T/key"
+	printf 'Bearer test-key-123\n' >"$T/key"
+	SEKOIA_API_KEY= SEKOIA_API_KEY_FILE=$T/key push "$T/in"
+	assert_status 78
+	assert_err "SEKOIA_API_KEY_FILE: $T/key begins with an Authorization scheme"
+}
+
+@test "ocsf-push: core dumps off (RLIMIT_CORE 0) while it waits on a stalled intake" {
+	intake --fault 'hang@*' --hang-seconds 20
+	gen 2 >"$T/in"
+	no_core_dumps "$OCSF_PUSH" -q "$T/in"
 }

@@ -141,7 +141,7 @@ stats_keys() {
 	declare -A want=(
 		[okta-fetch]="devices pages retries seconds full vanished exit_status"
 		[okta2ocsf]="devices records rejected seconds exit_status"
-		[ocsf-push]="lines accepted batches retries rejected failed batches_confirmed batches_ingest_failed batches_unconfirmed seconds exit_status"
+		[ocsf-push]="lines accepted batches retries rejected failed batches_confirmed batches_ingest_failed batches_unconfirmed lost seconds exit_status"
 	)
 	start_okta --generate 3
 	start_intake --uuid "$UUID_STATS"

@@ -121,3 +121,22 @@ skip_timing_under_valgrind() {
 count_lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
 }
+
+# no_core_dumps CMD...: run CMD (its output discarded) with the core limit
+# raised as far as allowed, and succeed when its /proc/PID/limits shows a
+# core limit of 0 within 5 s (the program lowered it); CMD is then killed.
+no_core_dumps() {
+	local pid limits i
+	({ ulimit -c unlimited 2>/dev/null || true; } && exec "$@" >/dev/null 2>&1) &
+	pid=$!
+	for i in $(seq 50); do
+		limits=$(grep 'Max core file size' "/proc/$pid/limits" 2>/dev/null) || true
+		# both limits: a sanitizer lowers the soft one by itself
+		[[ $limits =~ Max\ core\ file\ size\ +0\ +0\  ]] && break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[[ $limits =~ Max\ core\ file\ size\ +0\ +0\  ]] ||
+		{ echo "core dumps allowed: $limits" >&2; return 1; }
+}

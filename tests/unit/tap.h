@@ -21,6 +21,9 @@ ok(int cond, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+	/* Whole lines: run-all mixes stderr (the warnings tests provoke)
+	 * into the same log, and a block cut mid-line breaks the TAP. */
+	fflush(stdout);
 }
 
 #endif

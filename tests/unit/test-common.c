@@ -402,7 +402,7 @@ test_redact(void)
 	    "redact: other text unchanged");
 
 	secret_remember("tok-SECRET-123");
-	secret_remember("pw");
+	secret_remember("pw");	/* too short: ignored */
 	ok(red("Invalid token tok-SECRET-123 (SSWS tok-SECRET-123)",
 	    "Invalid token [redacted] (SSWS [redacted])"),
 	    "redact: a remembered secret, anywhere");
@@ -412,8 +412,52 @@ test_redact(void)
 	    "redact: cut off before an ellipsis");
 	ok(red("tok-SEC is fine mid-text", "tok-SEC is fine mid-text"),
 	    "redact: a prefix in mid-text is not a cut");
-	ok(red("pwd is pw", "[redacted]d is [redacted]"),
-	    "redact: a short secret, every time");
+	ok(red("pwd is pw", "pwd is pw"),
+	    "redact: a value shorter than SECRET_MIN is not remembered");
+	ok(red("Basic YWRtaW46dG9rLVNFQ1JFVC0xMjM=", "Basic YWRtaW46[redacted]M="),
+	    "redact: base64 of user:secret (HTTP Basic echoed)");
+	ok(red("b64 eHRvay1TRUNSRVQtMTIzeXo= and YWJ0b2stU0VDUkVULTEyMw==",
+	    "b64 eH[redacted]eXo= and YWJ[redacted]w=="),
+	    "redact: base64 of a secret at the two other alignments");
+	ok(red("token=tok%2DSECRET%2d123&x", "token=[redacted]&x"),
+	    "redact: percent-encoded, either case");
+	secret_remember("k/ey+SECRET=9 x");
+	ok(red("k%2Fey%2BSECRET%3d9+x k%2fey%2bSECRET%3D9%20x",
+	    "[redacted] [redacted]"),
+	    "redact: percent-encoded reserved bytes, a '+' for a space");
+	secret_remember("tok?>>SECRET~~~x");
+	ok(red("a dG9rPz4+U0VDUkVUfn5+eA== b dG9rPz4-U0VDUkVUfn5-eA== "
+	    "c dG9rPz4%2BU0VDUkVUfn5%2beA%3D%3D",
+	    "a [redacted]A== b [redacted]A== c [redacted]A%3D%3D"),
+	    "redact: base64 and base64url alike, and percent-encoded");
+	secret_remember("0123456789abcdefghijklmnopqrstuvwxyzABCDEF");
+	ok(red("echo ...ijklmnopqrstuvwxyzABCDEF end",
+	    "echo ...[redacted] end"),
+	    "redact: the second half of a secret");
+	ok(red("first 0123456789abcdefgh, then", "first [redacted], then"),
+	    "redact: the first half of a secret, in mid-text");
+	ok(red("short 0123456789abcde here", "short 0123456789abcde here"),
+	    "redact: a piece shorter than 16 stays (a word is not a secret)");
+	for (int i = 0; i < 200; i++) {
+		char v[40];
+
+		snprintf(v, sizeof(v), "%03d-%08x%08x", i,
+		    (unsigned)i * 2654435761u, (unsigned)i * 40503u + 7);
+		if (i % 2)
+			secret_remember(v);
+		else
+			secret_remember_brief(v);
+	}
+	ok(red("tok-SECRET-123", "[redacted]"),
+	    "redact: 200 secrets later, the first is still masked");
+	ok(red("001-9e3779b100009e3e", "[redacted]"),
+	    "redact: a remembered value is never evicted");
+	ok(red("000-0000000000000007", "000-0000000000000007") &&
+	    red("198-5ee81ee6007a5e91", "[redacted]"),
+	    "redact: one-request values: the newest few");
+	secret_forget("k/ey+SECRET=9 x");
+	ok(red("k/ey+SECRET=9 x", "k/ey+SECRET=9 x"),
+	    "secret_forget: the value and its forms");
 
 	memset(b, 'a', sizeof(b));
 	snprintf(b, sizeof(b), "%.40s tok-SECRET-123", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
@@ -751,6 +795,30 @@ test_env(void)
 	ok(env_get("T_TOKEN", &v) == 0 && v == NULL, "unset");
 	setenv("T_TOKEN_FILE", "/nonexistent/x", 1);
 	ok(env_get("T_TOKEN", &v) == -1, "unreadable file: error");
+	{
+		static const char *const bad[] = { "\xEF\xBB\xBFtok-12345678",
+		    "SSWS tok-12345678", "bearer tok-12345678",
+		    "tok-12345678\nline-2", "tok-12345678\r\n\r\nline-3" };
+		FILE *fp;
+
+		setenv("T_TOKEN_FILE", path, 1);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			fp = fopen(path, "w");
+			fputs(bad[i], fp);
+			fclose(fp);
+			ok(env_get("T_TOKEN", &v) == -1 && v == NULL,
+			    "a pasted value refused: case %zu", i);
+		}
+		fp = fopen(path, "w");
+		fputs("line-1\nline-2\n", fp);
+		fclose(fp);
+		ok(env_get_flags("T_TOKEN", &v, ENV_LINES) == 1 &&
+		    strcmp(v, "line-1\nline-2") == 0, "ENV_LINES: lines kept");
+		secret_free(v);
+		setenv("T_TOKEN_FILE", "/dev/null", 1);
+		ok(env_get("T_TOKEN", &v) == -1, "a device refused");
+		unsetenv("T_TOKEN_FILE");
+	}
 	unsetenv("T_TOKEN_FILE");
 	unlink(path);
 }
