@@ -117,6 +117,14 @@ skip_timing_under_valgrind() {
 	fi
 }
 
+# skip_under_valgrind WHY: what valgrind itself changes (its log takes
+# the lowest free descriptor; the client's environment is a copy).
+skip_under_valgrind() {
+	if [ -n "${VALGRIND:-}" ]; then
+		skip "$1, not run under valgrind"
+	fi
+}
+
 # count_lines FILE: number of lines in FILE (0 when missing).
 count_lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
